@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""One entry point for a new machine that has only python3 and pip.
+
+    python3 dev.py          set up, migrate, load the demo data, print an admin login, serve
+    python3 dev.py test     set up, then run the whole test suite (extra arguments go to pytest)
+    python3 dev.py setup    only create .venv and install the locked dependencies
+
+Everything is installed into ./.venv from uv.lock, so the versions are the locked ones.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+UV_VERSION = "0.13.9"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)  # noqa: S603
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def setup() -> None:
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        run(sys.executable, "-m", "venv", VENV)
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        run(PYTHON, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
+    # --inexact keeps uv itself (and pip) in the environment it manages.
+    run(uv, "sync", "--frozen", "--inexact", "--quiet", env=env)
+
+
+def start() -> None:
+    setup()
+    env = {**os.environ}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    manage = [PYTHON, "manage.py"]
+    run(*manage, "migrate", "--noinput", env=env)
+    run(*manage, "load_demo", env=env)
+    run(*manage, "demo_admin", env=env)
+    address = os.environ.get("DEV_ADDRESS", "127.0.0.1:8000")
+    print(f"Serving on http://{address}/admin/ (Ctrl+C stops)", flush=True)
+    run(*manage, "runserver", address, env=env)
+
+
+def test(extra: list[str]) -> None:
+    setup()
+    run(PYTHON, "-m", "pytest", *extra)
+
+
+def main(argv: list[str]) -> None:
+    command, extra = (argv[0], argv[1:]) if argv else ("start", [])
+    if command == "start":
+        start()
+    elif command == "test":
+        test(extra)
+    elif command == "setup":
+        setup()
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

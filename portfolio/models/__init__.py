@@ -1,0 +1,34 @@
+from portfolio.models.certifications import (
+    Certification,
+    CertificationKind,
+    Deadline,
+    Obligation,
+    ObligationWindow,
+)
+from portfolio.models.financing import FinancingEvent, FinancingParticipant, Programme
+from portfolio.models.firms import Contact, Firm, FirmAlias, Milestone, Residency, YearlyFigures
+from portfolio.models.incubators import Incubator
+from portfolio.models.mentoring import Mentor, ServiceRecord
+from portfolio.models.partners import BankRecommendation, Consent
+
+__all__ = [
+    "BankRecommendation",
+    "Certification",
+    "CertificationKind",
+    "Consent",
+    "Contact",
+    "Deadline",
+    "FinancingEvent",
+    "FinancingParticipant",
+    "Firm",
+    "FirmAlias",
+    "Incubator",
+    "Mentor",
+    "Milestone",
+    "Obligation",
+    "ObligationWindow",
+    "Programme",
+    "Residency",
+    "ServiceRecord",
+    "YearlyFigures",
+]

@@ -1,0 +1,142 @@
+"""Writes around certifications: saving them and keeping their deadlines in step."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.models import Certification, Deadline, Obligation
+from portfolio.rules.deadlines import ObligationRule, due_dates, expiry_from_validity
+
+
+def certification_fill_expiry(*, certification: Certification) -> None:
+    """Fill an empty expiry from the kind's validity (no save)."""
+    kind = certification.kind
+    if certification.expires_on is None and certification.issued_on and kind.validity_months:
+        certification.expires_on = expiry_from_validity(certification.issued_on, kind.validity_months)
+
+
+def _desired_deadlines(
+    certification: Certification, obligations: list[Obligation], today: datetime.date
+) -> set[tuple[int, datetime.date]]:
+    if certification.status != CertificationStatus.GRANTED:
+        return set()
+    desired = set()
+    for obligation in obligations:
+        rule = ObligationRule(
+            schedule=obligation.schedule,
+            months_before_expiry=obligation.months_before_expiry,
+            due_month=obligation.due_month,
+            due_day=obligation.due_day,
+        )
+        windows = {w.year: w.due_on for w in obligation.windows.all()}
+        for due in due_dates(
+            rule,
+            issued_on=certification.issued_on,
+            expires_on=certification.expires_on,
+            today=today,
+            windows=windows,
+        ):
+            desired.add((obligation.pk, due))
+    return desired
+
+
+@transaction.atomic
+def certification_sync_deadlines(
+    *, certification: Certification, today: datetime.date | None = None
+) -> dict[str, int]:
+    """Make the stored deadlines match the certificate's status, dates and kind's obligations.
+
+    Open deadlines that no longer follow (a renewal moved the expiry, the status left
+    "granted") are closed, so no further reminders go out for them. Done ones are kept.
+    """
+    today = today or timezone.localdate()
+    obligations = list(
+        Obligation.objects.filter(kind_id=certification.kind_id, is_active=True).prefetch_related("windows")
+    )
+    desired = _desired_deadlines(certification, obligations, today)
+    existing = {
+        (d.obligation_id, d.due_on): d
+        for d in Deadline.objects.select_for_update().filter(certification=certification)
+    }
+    counts = {"created": 0, "closed": 0, "reopened": 0}
+    for key, deadline in existing.items():
+        if key not in desired and deadline.status == DeadlineStatus.OPEN:
+            deadline.status = DeadlineStatus.CLOSED
+            deadline.note = "superseded"
+            deadline.save(update_fields=["status", "note", "updated_at"])
+            counts["closed"] += 1
+        elif key in desired and deadline.status == DeadlineStatus.CLOSED:
+            deadline.status = DeadlineStatus.OPEN
+            deadline.note = ""
+            deadline.save(update_fields=["status", "note", "updated_at"])
+            counts["reopened"] += 1
+    new = [
+        Deadline(certification=certification, firm_id=certification.firm_id, obligation_id=ob_id, due_on=due)
+        for ob_id, due in sorted(desired - existing.keys(), key=lambda k: k[1])
+    ]
+    for deadline in new:
+        deadline.save()
+    counts["created"] = len(new)
+    return counts
+
+
+@transaction.atomic
+def certification_save(*, certification: Certification) -> Certification:
+    """Validate and save a certification, then bring its deadlines in step."""
+    certification_fill_expiry(certification=certification)
+    certification.full_clean()
+    certification.save()
+    certification_sync_deadlines(certification=certification)
+    return certification
+
+
+@transaction.atomic
+def certification_renew(
+    *,
+    certification: Certification,
+    issued_on: datetime.date,
+    expires_on: datetime.date | None = None,
+    number: str = "",
+) -> Certification:
+    """Record a renewal as a new certificate; the old one expires and its open deadlines close."""
+    certification.status = CertificationStatus.EXPIRED
+    certification.save(update_fields=["status", "updated_at"])
+    certification_sync_deadlines(certification=certification)
+    renewed = Certification(
+        firm_id=certification.firm_id,
+        kind_id=certification.kind_id,
+        status=CertificationStatus.GRANTED,
+        number=number,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        issuer=certification.issuer,
+    )
+    return certification_save(certification=renewed)
+
+
+@transaction.atomic
+def deadline_mark_done(
+    *, deadline: Deadline, user: User | None = None, done_on: datetime.date | None = None
+) -> Deadline:
+    """The obligation was met: no further reminders for this deadline."""
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != DeadlineStatus.DONE:
+        deadline.status = DeadlineStatus.DONE
+        deadline.done_on = done_on or timezone.localdate()
+        deadline.done_by = user
+        deadline.save(update_fields=["status", "done_on", "done_by", "updated_at"])
+    return deadline
+
+
+def obligation_sync_deadlines(*, obligation: Obligation) -> int:
+    """After an obligation's rule changed: re-sync every certificate of its kind."""
+    count = 0
+    for certification in Certification.objects.filter(kind_id=obligation.kind_id).iterator():
+        certification_sync_deadlines(certification=certification)
+        count += 1
+    return count

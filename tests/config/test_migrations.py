@@ -1,0 +1,54 @@
+"""Migrations apply from scratch on SQLite and on PostgreSQL, and none are missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.services import require_postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_migrations_apply_on_sqlite(tmp_path):
+    result = _manage("migrate", "--noinput", database_url=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+
+
+def test_migrations_apply_on_postgresql():
+    admin_url = require_postgres()
+    name = f"incubator_migrate_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+        result = _manage("migrate", "--noinput", database_url=url)
+        assert result.returncode == 0, result.stderr
+    finally:
+        with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
