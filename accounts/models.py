@@ -101,6 +101,14 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     """An institution the portfolio deals with: an incubator operator or a partner."""
 
+    key = models.SlugField(
+        _("stable key"),
+        max_length=80,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Stable identifier of a record loaded from fixtures or imports; empty otherwise."),
+    )
     name = models.CharField(_("name (Chinese)"), max_length=200, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)

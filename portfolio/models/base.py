@@ -7,6 +7,14 @@ from portfolio.choices import RecordOrigin
 class Sourced(models.Model):
     """Where a record came from: staff, a partner, an import, or a source article it cites."""
 
+    key = models.SlugField(
+        _("stable key"),
+        max_length=80,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Stable identifier of a record loaded from fixtures or imports; empty otherwise."),
+    )
     origin = models.CharField(
         _("origin"), max_length=20, choices=RecordOrigin.choices, default=RecordOrigin.STAFF
     )

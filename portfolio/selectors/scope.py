@@ -1,0 +1,49 @@
+"""What a staff member may see: the incubators they belong to and everything under them.
+
+Every admin page, export, report and staff API call narrows its queryset through here, so
+the rule lives in one place. Superusers see everything.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import IncubatorMembership, User
+from portfolio.models import Firm, Incubator, Residency
+
+
+def user_sees_everything(user: User) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+def incubator_ids_for_user(user: User) -> list[int]:
+    """The incubators a staff member belongs to (cached on the user object per request)."""
+    cached = getattr(user, "_incubator_ids_cache", None)
+    if cached is None:
+        cached = list(
+            IncubatorMembership.objects.filter(user_id=user.pk).values_list("incubator_id", flat=True)
+        )
+        user._incubator_ids_cache = cached
+    return cached
+
+
+def incubators_for_user(user: User) -> QuerySet[Incubator]:
+    if user_sees_everything(user):
+        return Incubator.objects.all()
+    return Incubator.objects.filter(pk__in=incubator_ids_for_user(user))
+
+
+def firms_for_user(user: User) -> QuerySet[Firm]:
+    """Firms with a residency (open or past) in one of the user's incubators."""
+    if user_sees_everything(user):
+        return Firm.objects.all()
+    residencies = Residency.objects.filter(firm=OuterRef("pk"), incubator_id__in=incubator_ids_for_user(user))
+    return Firm.objects.filter(Exists(residencies))
+
+
+def scope_to_user(queryset: QuerySet, user: User, firm_path: str = "firm") -> QuerySet:
+    """Narrow any firm-owned queryset (``firm_path`` leads to the firm) to the user's firms."""
+    if user_sees_everything(user):
+        return queryset
+    lookup = "pk__in" if not firm_path else f"{firm_path}__in"
+    return queryset.filter(**{lookup: firms_for_user(user).values("pk")})
