@@ -1,0 +1,1 @@
+"""Admin for reminder deliveries (filled in by the reminders work)."""

@@ -1,0 +1,138 @@
+"""factory_boy factories shared by every test module."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from accounts.models import IncubatorMembership, Organisation, OrganisationKind, StaffRole, User
+from portfolio.choices import CertificationStatus, FinancingKind, Instrument
+from portfolio.models import (
+    Certification,
+    CertificationKind,
+    Contact,
+    FinancingEvent,
+    Firm,
+    Incubator,
+    Residency,
+    YearlyFigures,
+)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"机构{n}")
+    name_en = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.INCUBATOR_OPERATOR
+
+
+class BankFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"银行{n}")
+    name_en = factory.Sequence(lambda n: f"Bank {n}")
+    kind = OrganisationKind.BANK
+    is_partner = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+
+
+class IncubatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incubator
+
+    name = factory.Sequence(lambda n: f"孵化器{n}")
+    name_en = factory.Sequence(lambda n: f"Incubator {n}")
+    city = "青岛"
+    operator = factory.SubFactory(OrganisationFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IncubatorMembership
+
+    user = factory.SubFactory(StaffUserFactory)
+    incubator = factory.SubFactory(IncubatorFactory)
+    role = StaffRole.LIAISON
+
+
+class FirmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Firm
+
+    name = factory.Sequence(lambda n: f"青岛测试科技有限公司{n}")
+    name_en = factory.Sequence(lambda n: f"Test Technology {n}")
+
+
+class ResidencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Residency
+
+    firm = factory.SubFactory(FirmFactory)
+    incubator = factory.SubFactory(IncubatorFactory)
+    entered_on = datetime.date(2024, 3, 1)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    firm = factory.SubFactory(FirmFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@firm.example.org")
+
+
+def kind(code: str) -> CertificationKind:
+    """A certification kind seeded by the migrations: tsme, hnte, listing_pool, medical_device ..."""
+    return CertificationKind.objects.get(code=code)
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    firm = factory.SubFactory(FirmFactory)
+    kind = factory.LazyFunction(lambda: kind("hnte"))
+    status = CertificationStatus.GRANTED
+    issued_on = datetime.date(2024, 12, 1)
+
+
+class FinancingEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinancingEvent
+
+    firm = factory.SubFactory(FirmFactory)
+    kind = FinancingKind.EQUITY
+    instrument = Instrument.ROUND_A
+    amount = 10_000_000
+    occurred_on = datetime.date(2024, 6, 1)
+
+
+class YearlyFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearlyFigures
+
+    firm = factory.SubFactory(FirmFactory)
+    year = 2024
+    revenue = 20_000_000
+    rd_expense = 1_500_000
+    employees = 60
+    rd_staff = 15

@@ -1,0 +1,56 @@
+import datetime
+
+import pytest
+
+from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.services.certifications import certification_renew, deadline_mark_done
+from tests.factories import CertificationFactory, kind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_granted_hnte_gets_annual_reports_and_recertification():
+    cert = CertificationFactory(issued_on=datetime.date(2023, 12, 1))
+    assert cert.expires_on == datetime.date(2026, 11, 30)
+    due = sorted((d.obligation.code, d.due_on) for d in cert.deadlines.all())
+    assert due == [
+        ("annual-report", datetime.date(2024, 5, 31)),
+        ("annual-report", datetime.date(2025, 5, 31)),
+        ("annual-report", datetime.date(2026, 5, 31)),
+        ("recertification", datetime.date(2026, 11, 30)),
+    ]
+
+
+def test_renewal_closes_open_deadlines_of_the_old_certificate():
+    cert = CertificationFactory(issued_on=datetime.date(2023, 12, 1))
+    renewed = certification_renew(certification=cert, issued_on=datetime.date(2026, 11, 1))
+    assert not cert.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+    assert renewed.deadlines.filter(status=DeadlineStatus.OPEN).count() == 4
+
+
+def test_new_expiry_supersedes_the_old_expiry_deadline():
+    cert = CertificationFactory(kind=kind("medical_device"), issued_on=datetime.date(2021, 6, 1))
+    assert [d.due_on for d in cert.deadlines.all()] == [datetime.date(2025, 11, 30)]
+    cert.expires_on = datetime.date(2031, 5, 31)
+    cert.save()
+    statuses = {d.due_on: d.status for d in cert.deadlines.all()}
+    assert statuses == {
+        datetime.date(2025, 11, 30): DeadlineStatus.CLOSED,
+        datetime.date(2030, 11, 30): DeadlineStatus.OPEN,
+    }
+
+
+def test_revoked_certificate_has_no_open_deadlines():
+    cert = CertificationFactory(issued_on=datetime.date(2024, 12, 1))
+    cert.status = CertificationStatus.REVOKED
+    cert.save()
+    assert not cert.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+
+
+def test_done_deadline_stays_done_when_resynced():
+    cert = CertificationFactory(issued_on=datetime.date(2023, 12, 1))
+    first = cert.deadlines.order_by("due_on").first()
+    deadline_mark_done(deadline=first, done_on=datetime.date(2024, 5, 20))
+    cert.save()
+    first.refresh_from_db()
+    assert first.status == DeadlineStatus.DONE
