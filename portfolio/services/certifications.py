@@ -20,13 +20,41 @@ def certification_fill_expiry(*, certification: Certification) -> None:
         certification.expires_on = expiry_from_validity(certification.issued_on, kind.validity_months)
 
 
+_LIVE_STATUSES = (CertificationStatus.GRANTED, CertificationStatus.EXPIRED)
+
+
+def _superseded(certification: Certification) -> bool:
+    """A newer certificate of the same kind for the same firm takes over this one's duties."""
+    if certification.issued_on is None:
+        return False
+    return (
+        Certification.objects.filter(
+            firm_id=certification.firm_id,
+            kind_id=certification.kind_id,
+            status__in=_LIVE_STATUSES,
+            issued_on__gt=certification.issued_on,
+        )
+        .exclude(pk=certification.pk)
+        .exists()
+    )
+
+
 def _desired_deadlines(
     certification: Certification, obligations: list[Obligation], today: datetime.date
 ) -> set[tuple[int, datetime.date]]:
-    if certification.status != CertificationStatus.GRANTED:
+    """The deadlines a certificate should have open.
+
+    - granted: every obligation of its kind;
+    - expired (lapsed, not renewed): only what falls at expiry (re-apply, renew), so the lapse
+      shows as overdue; its yearly reports no longer matter;
+    - superseded by a newer certificate of the same kind, or any other status: none.
+    """
+    if certification.status not in _LIVE_STATUSES or _superseded(certification):
         return set()
     desired = set()
     for obligation in obligations:
+        if certification.status == CertificationStatus.EXPIRED and obligation.schedule != "before_expiry":
+            continue
         rule = ObligationRule(
             schedule=obligation.schedule,
             months_before_expiry=obligation.months_before_expiry,
@@ -52,9 +80,25 @@ def certification_sync_deadlines(
     """Make the stored deadlines match the certificate's status, dates and kind's obligations.
 
     Open deadlines that no longer follow (a renewal moved the expiry, the status left
-    "granted") are closed, so no further reminders go out for them. Done ones are kept.
+    "granted", a newer certificate of the kind took over) are closed, so no further reminders
+    go out for them. Done ones are kept. Older certificates of the same kind are re-synced
+    too, since this one may supersede them.
     """
     today = today or timezone.localdate()
+    counts = _sync_one(certification, today)
+    if certification.issued_on is not None:
+        older = Certification.objects.filter(
+            firm_id=certification.firm_id,
+            kind_id=certification.kind_id,
+            issued_on__lt=certification.issued_on,
+        ).exclude(pk=certification.pk)
+        for previous in older:
+            for key, value in _sync_one(previous, today).items():
+                counts[key] += value
+    return counts
+
+
+def _sync_one(certification: Certification, today: datetime.date) -> dict[str, int]:
     obligations = list(
         Obligation.objects.filter(kind_id=certification.kind_id, is_active=True).prefetch_related("windows")
     )
@@ -85,13 +129,29 @@ def certification_sync_deadlines(
     return counts
 
 
+def certifications_expire_lapsed(*, today: datetime.date | None = None) -> int:
+    """Mark granted certificates whose expiry date has passed as expired (one indexed query).
+
+    Their yearly duties close and what falls at expiry stays open as overdue. Run daily, and
+    at the start of each reminder pass; safe to run any number of times.
+    """
+    today = today or timezone.localdate()
+    count = 0
+    lapsed = Certification.objects.filter(status=CertificationStatus.GRANTED, expires_on__lt=today)
+    for certification in lapsed.iterator():
+        with transaction.atomic():
+            certification.status = CertificationStatus.EXPIRED
+            certification.save(update_fields=["status", "updated_at"])
+        count += 1
+    return count
+
+
 @transaction.atomic
 def certification_save(*, certification: Certification) -> Certification:
     """Validate and save a certification, then bring its deadlines in step."""
     certification_fill_expiry(certification=certification)
     certification.full_clean()
-    certification.save()
-    certification_sync_deadlines(certification=certification)
+    certification.save()  # the post_save signal brings the deadlines in step
     return certification
 
 
@@ -106,7 +166,6 @@ def certification_renew(
     """Record a renewal as a new certificate; the old one expires and its open deadlines close."""
     certification.status = CertificationStatus.EXPIRED
     certification.save(update_fields=["status", "updated_at"])
-    certification_sync_deadlines(certification=certification)
     renewed = Certification(
         firm_id=certification.firm_id,
         kind_id=certification.kind_id,

@@ -3,8 +3,12 @@ import datetime
 import pytest
 
 from portfolio.choices import CertificationStatus, DeadlineStatus
-from portfolio.services.certifications import certification_renew, deadline_mark_done
-from tests.factories import CertificationFactory, kind
+from portfolio.services.certifications import (
+    certification_renew,
+    certifications_expire_lapsed,
+    deadline_mark_done,
+)
+from tests.factories import CertificationFactory, FirmFactory, kind
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +58,34 @@ def test_done_deadline_stays_done_when_resynced():
     cert.save()
     first.refresh_from_db()
     assert first.status == DeadlineStatus.DONE
+
+
+def test_lapsed_certificate_keeps_only_its_expiry_duty_open():
+    cert = CertificationFactory(issued_on=datetime.date(2020, 12, 1))
+    assert certifications_expire_lapsed(today=datetime.date(2024, 1, 1)) == 1
+    cert.refresh_from_db()
+    assert cert.status == CertificationStatus.EXPIRED
+    open_codes = [(d.obligation.code, d.due_on) for d in cert.deadlines.filter(status=DeadlineStatus.OPEN)]
+    assert open_codes == [("recertification", datetime.date(2023, 11, 30))]
+
+
+def test_expire_lapsed_is_safe_to_run_twice():
+    CertificationFactory(issued_on=datetime.date(2020, 12, 1))
+    assert certifications_expire_lapsed(today=datetime.date(2024, 1, 1)) == 1
+    assert certifications_expire_lapsed(today=datetime.date(2024, 1, 1)) == 0
+
+
+def test_newer_certificate_of_the_kind_supersedes_the_older_one():
+    firm = FirmFactory()
+    old = CertificationFactory(firm=firm, issued_on=datetime.date(2017, 12, 1))
+    assert old.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+    new = CertificationFactory(firm=firm, issued_on=datetime.date(2020, 12, 1))
+    assert not old.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+    assert new.deadlines.filter(status=DeadlineStatus.OPEN).count() == 4
+
+
+def test_a_planned_certificate_does_not_supersede_a_granted_one():
+    firm = FirmFactory()
+    old = CertificationFactory(firm=firm, issued_on=datetime.date(2023, 12, 1))
+    CertificationFactory(firm=firm, issued_on=datetime.date(2026, 12, 1), status=CertificationStatus.PLANNED)
+    assert old.deadlines.filter(status=DeadlineStatus.OPEN).count() == 4
