@@ -8,6 +8,7 @@ results, the change/delete/history views and the exports all go through the same
 from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,7 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
     # another incubator stays serving it when a staff member of this one edits the mentor).
     preserve_m2m: tuple[str, ...] = ()
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def scope_queryset(self, queryset: QuerySet, user: User) -> QuerySet:
         if self.scope_path is None:
@@ -126,6 +128,24 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        preserved = [name for name in self.preserve_m2m if name in form.base_fields]
+        if not preserved or user_sees_everything(request.user):
+            return form
+
+        class HidesOutOfScopeForm(form):
+            """The form shows (and so resubmits) only the members the user may see."""
+
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                for name in preserved:
+                    visible = set(self.fields[name].queryset.values_list("pk", flat=True))
+                    values = self.initial.get(name) or []
+                    self.initial[name] = [v for v in values if getattr(v, "pk", v) in visible]
+
+        return HidesOutOfScopeForm
 
     def save_related(self, request, form, formsets, change):
         kept = {}
