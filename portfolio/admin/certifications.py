@@ -272,7 +272,7 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
 class DeadlineAdmin(ScopedAdmin):
     list_display = ["due", "firm", "kind", "obligation", "status", "done_on"]
     list_filter = ["status", DeadlineDueWindowFilter, DeadlineKindFilter, IncubatorFilter]
-    list_select_related = ["firm", "certification__kind", "obligation"]
+    list_select_related = ["firm", "certification__kind", "obligation__kind"]
     search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "obligation__name"]
     ordering = ["due_on"]
     list_per_page = 100

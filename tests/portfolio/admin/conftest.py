@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import StaffRole, User
-from portfolio.choices import InstitutionRole, MentorKind, ServiceKind
+from portfolio.choices import InstitutionRole, MentorKind, ProgrammeKind, ServiceKind
 from portfolio.models import (
     BankRecommendation,
     Certification,
@@ -20,6 +20,7 @@ from portfolio.models import (
     Incubator,
     Mentor,
     Milestone,
+    Programme,
     ServiceRecord,
 )
 from portfolio.services.staff_roles import staff_roles_setup, staff_roles_sync_user
@@ -53,6 +54,7 @@ class Portfolio:
     consent: Consent
     recommendation: BankRecommendation
     milestone: Milestone
+    programme: Programme
 
 
 def firm_with_everything(incubator: Incubator, **firm_kwargs) -> tuple[Firm, Certification, FinancingEvent]:
@@ -75,6 +77,9 @@ def portfolio(db) -> Portfolio:
     other_firm, other_certification, _ = firm_with_everything(
         other_incubator, name="烟台泰利汽车模具有限公司"
     )
+    portfolio_programme = Programme.objects.create(name="康复贷", kind=ProgrammeKind.REHAB_LOAN, city="青岛")
+    event.programme = portfolio_programme
+    event.save()
     milestone = Milestone.objects.create(
         firm=firm, occurred_on=datetime.date(2019, 6, 1), title="入选上市培育库"
     )
@@ -102,6 +107,7 @@ def portfolio(db) -> Portfolio:
         consent=consent,
         recommendation=recommendation,
         milestone=milestone,
+        programme=portfolio_programme,
     )
 
 
@@ -133,3 +139,11 @@ def admin_client(client, superuser):
 def liaison_client(client, liaison):
     client.force_login(liaison)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _cold_content_type_cache():
+    """Query counts must not depend on which test warmed Django's process-wide ContentType cache."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
