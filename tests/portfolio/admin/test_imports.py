@@ -50,7 +50,15 @@ def test_firm_import_previews_then_saves_with_a_residency(liaison_client, portfo
     upload = csv_file(
         FIRM_HEADERS,
         [
-            ["青岛新锐科技有限公司", "Xinrui", credit_code(1), "2023-05-01", "new_materials", "", "2025-01-02"],
+            [
+                "青岛新锐科技有限公司",
+                "Xinrui",
+                credit_code(1),
+                "2023-05-01",
+                "new_materials",
+                "",
+                "2025-01-02",
+            ],
             ["青岛海川医疗有限公司", "", credit_code(2), "", "biomedicine", portfolio.incubator.name, ""],
         ],
     )
@@ -84,11 +92,15 @@ def test_firm_import_with_one_bad_row_saves_nothing_and_names_row_and_field(liai
     assert [row.number for row in invalid] == [2]
     assert list(invalid[0].field_specific_errors) == ["credit_code"]
     assert "check character" in invalid[0].field_specific_errors["credit_code"][0]
-    assert not Firm.objects.filter(name__in=["青岛甲科技有限公司", "青岛乙科技有限公司", "青岛丙科技有限公司"]).exists()
+    assert not Firm.objects.filter(
+        name__in=["青岛甲科技有限公司", "青岛乙科技有限公司", "青岛丙科技有限公司"]
+    ).exists()
 
 
 def test_firm_import_rejects_an_incubator_the_user_does_not_belong_to(liaison_client, portfolio):
-    upload = csv_file(FIRM_HEADERS, [["青岛丁科技有限公司", "", "", "", "", portfolio.other_incubator.name, ""]])
+    upload = csv_file(
+        FIRM_HEADERS, [["青岛丁科技有限公司", "", "", "", "", portfolio.other_incubator.name, ""]]
+    )
     page = preview(liaison_client, "firm", upload)
     row = page.context["result"].invalid_rows[0]
     assert list(row.field_specific_errors) == ["incubator"]
@@ -114,7 +126,10 @@ def test_firm_import_from_xlsx(liaison_client, portfolio):
 def test_confirm_saves_nothing_when_a_row_became_invalid_after_the_preview(liaison_client, portfolio):
     upload = csv_file(
         FIRM_HEADERS,
-        [["青岛己科技有限公司", "", credit_code(7), "", "", "", ""], ["青岛庚科技有限公司", "", credit_code(8), "", "", "", ""]],
+        [
+            ["青岛己科技有限公司", "", credit_code(7), "", "", "", ""],
+            ["青岛庚科技有限公司", "", credit_code(8), "", "", "", ""],
+        ],
     )
     page = preview(liaison_client, "firm", upload)
     # Meanwhile another incubator registers the second firm's credit code.
@@ -144,10 +159,14 @@ def test_certification_import_finds_firms_by_credit_code_or_name_and_kinds_by_co
     assert response.status_code == 302
     tsme = Certification.objects.get(firm=portfolio.firm, kind__code="tsme")
     assert (tsme.status, tsme.number) == (CertificationStatus.GRANTED, "2025370200001")
-    assert Certification.objects.filter(firm=portfolio.firm, kind__code="listing_pool", status="planned").exists()
+    assert Certification.objects.filter(
+        firm=portfolio.firm, kind__code="listing_pool", status="planned"
+    ).exists()
 
 
-def test_certification_import_with_one_bad_row_saves_nothing_and_names_row_and_field(liaison_client, portfolio):
+def test_certification_import_with_one_bad_row_saves_nothing_and_names_row_and_field(
+    liaison_client, portfolio
+):
     upload = csv_file(
         CERT_HEADERS,
         [
