@@ -1,0 +1,414 @@
+"""The firm page (everything about a firm at once) and the firm-owned records' own lists."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.admin.base import ScopedAdmin, ScopedInlineMixin
+from portfolio.admin.display import due_html, incubation_clock_html
+from portfolio.admin.filters import (
+    CertificationKindFilter,
+    CertificationStatusFilter,
+    DueWindowFilter,
+    FirmIncubatorFilter,
+    IncubatorFilter,
+)
+from portfolio.admin.mixins import ScopedImportExportMixin
+from portfolio.choices import DeadlineStatus
+from portfolio.models import (
+    BankRecommendation,
+    Certification,
+    Consent,
+    Contact,
+    Deadline,
+    FinancingEvent,
+    Firm,
+    FirmAlias,
+    Incubator,
+    Milestone,
+    Residency,
+    ServiceRecord,
+    YearlyFigures,
+)
+from portfolio.resources import FirmResource
+from portfolio.selectors.admin_lists import certification_list_annotate, firm_list_annotate
+from portfolio.selectors.scope import incubator_ids_for_user, incubators_for_user, user_sees_everything
+from portfolio.services.imports import firm_admit
+
+# --- inlines -------------------------------------------------------------------------------
+
+
+class FirmAliasInline(ScopedInlineMixin, admin.TabularInline):
+    model = FirmAlias
+    extra = 0
+    fields = ["name", "source", "note"]
+
+
+class ContactInline(ScopedInlineMixin, admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "email", "phone", "preferred_language", "receives_reminders"]
+
+
+class ResidencyFormSet(forms.BaseInlineFormSet):
+    """Two open stays in one incubator in the same submit: a form error, not a database error."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("exited_on") or not data.get("incubator"):
+                continue
+            if data["incubator"].pk in seen:
+                raise ValidationError(_("This firm already has an open residency in this incubator."))
+            seen.add(data["incubator"].pk)
+
+
+class ResidencyInline(ScopedInlineMixin, admin.TabularInline):
+    model = Residency
+    formset = ResidencyFormSet
+    extra = 0
+    fields = [
+        "incubator",
+        "entered_on",
+        "entered_precision",
+        "exited_on",
+        "exit_reason",
+        "limit_months",
+        "incubation_clock",
+        "liaison",
+        "space_m2",
+    ]
+    readonly_fields = ["incubation_clock"]
+
+    def get_queryset(self, request):
+        # Only the stays in the user's own incubators: another incubator's is its business.
+        queryset = super().get_queryset(request).select_related("incubator")
+        if user_sees_everything(request.user):
+            return queryset
+        return queryset.filter(incubator_id__in=incubator_ids_for_user(request.user))
+
+    @admin.display(description=_("incubation clock"))
+    def incubation_clock(self, residency: Residency) -> str:
+        if residency.pk is None:
+            return "-"
+        return incubation_clock_html(residency.months_in(), residency.months_left(), residency.limit_months)
+
+
+class CertificationInline(ScopedInlineMixin, admin.TabularInline):
+    model = Certification
+    extra = 0
+    show_change_link = True
+    fields = ["kind", "status", "number", "issued_on", "expires_on", "issuer", "assumed", "next_deadline"]
+    readonly_fields = ["next_deadline"]
+
+    def get_queryset(self, request):
+        return certification_list_annotate(super().get_queryset(request).select_related("kind"))
+
+    @admin.display(description=_("next open deadline"))
+    def next_deadline(self, certification: Certification) -> str:
+        return due_html(getattr(certification, "next_deadline_on", None))
+
+
+class FinancingEventInline(ScopedInlineMixin, admin.TabularInline):
+    model = FinancingEvent
+    extra = 0
+    show_change_link = True
+    fields = [
+        "kind",
+        "instrument",
+        "amount",
+        "currency",
+        "amount_precision",
+        "occurred_on",
+        "programme",
+        "who",
+    ]
+    readonly_fields = ["who"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("programme")
+            .prefetch_related("participants__organisation")
+        )
+
+    @admin.display(description=_("participants"))
+    def who(self, event: FinancingEvent) -> str:
+        if event.pk is None:
+            return "-"
+        return ", ".join(str(p) for p in event.participants.all()) or "-"
+
+
+class YearlyFiguresInline(ScopedInlineMixin, admin.TabularInline):
+    model = YearlyFigures
+    extra = 0
+    fields = [
+        "year",
+        "revenue",
+        "rd_expense",
+        "rd_expense_domestic",
+        "high_tech_revenue",
+        "total_assets",
+        "tax_paid",
+        "employees",
+        "rd_staff",
+        "ip_class1",
+        "ip_class2",
+        "angel_vc_received",
+    ]
+
+
+class MilestoneInline(ScopedInlineMixin, admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["occurred_on", "date_precision", "title", "title_en", "source"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OpenDeadlineInline(ReadOnlyInline):
+    model = Deadline
+    verbose_name = _("open deadline")
+    verbose_name_plural = _("open deadlines")
+    fields = ["due", "obligation", "certification"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=DeadlineStatus.OPEN)
+            .select_related("obligation__kind", "certification__kind", "certification__firm")
+            .order_by("due_on")
+        )
+
+    @admin.display(description=_("due on"))
+    def due(self, deadline: Deadline) -> str:
+        return due_html(deadline.due_on)
+
+
+class ServiceInline(ReadOnlyInline):
+    model = ServiceRecord.firms.through
+    verbose_name = _("service received")
+    verbose_name_plural = _("services received")
+    fields = ["date", "kind", "topic", "mentor"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("servicerecord__mentor")
+            .order_by("-servicerecord__occurred_on")
+        )
+
+    @admin.display(description=_("date"))
+    def date(self, link) -> str:
+        return link.servicerecord.occurred_on or "-"
+
+    @admin.display(description=_("kind"))
+    def kind(self, link) -> str:
+        return link.servicerecord.get_kind_display()
+
+    @admin.display(description=_("topic"))
+    def topic(self, link) -> str:
+        return link.servicerecord.topic
+
+    @admin.display(description=_("mentor"))
+    def mentor(self, link) -> str:
+        return str(link.servicerecord.mentor or "-")
+
+
+class ConsentInline(ScopedInlineMixin, admin.TabularInline):
+    model = Consent
+    extra = 0
+    fields = ["organisation", "starts_on", "ends_on", "revoked_at", "evidence"]
+    readonly_fields = ["revoked_at"]
+    autocomplete_fields = ["organisation"]
+
+
+class BankRecommendationInline(ScopedInlineMixin, admin.TabularInline):
+    model = BankRecommendation
+    extra = 0
+    fields = ["bank", "incubator", "recommended_on", "status", "reason"]
+    autocomplete_fields = ["bank"]
+
+
+# --- the firm -----------------------------------------------------------------------------
+
+
+class FirmAddForm(forms.ModelForm):
+    """The add form asks where the firm is admitted, so it lands in the staff member's scope."""
+
+    incubator = forms.ModelChoiceField(
+        label=_("admitted to incubator"),
+        queryset=Incubator.objects.none(),
+        required=False,
+        help_text=_("The new firm gets an open residency there."),
+    )
+    entered_on = forms.DateField(
+        label=_("entered on"), required=False, widget=AdminDateWidget, help_text=_("Empty: today.")
+    )
+
+    class Meta:
+        model = Firm
+        fields = ["name"]
+
+
+@admin.register(Firm)
+class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
+    scope_path = ""
+    resource_classes = [FirmResource]
+    list_display = ["name", "credit_code", "industry", "incubator", "top_certification", "next_deadline"]
+    list_filter = [
+        FirmIncubatorFilter,
+        CertificationKindFilter,
+        CertificationStatusFilter,
+        DueWindowFilter,
+        "industry",
+    ]
+    search_fields = ["name", "name_en", "credit_code", "aliases__name"]
+    search_help_text = _("Any name (Chinese, English, other names) or the credit code.")
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["name", "name_en", "credit_code", "founded_on", "founded_precision"]}),
+        (_("Industry"), {"fields": ["industry", "industry_detail", "website"]}),
+        (
+            _("Source"),
+            {"classes": ["collapse"], "fields": ["key", "origin", "source", "source_quote", "notes"]},
+        ),
+    ]
+    inlines = [
+        FirmAliasInline,
+        ContactInline,
+        ResidencyInline,
+        CertificationInline,
+        OpenDeadlineInline,
+        FinancingEventInline,
+        YearlyFiguresInline,
+        MilestoneInline,
+        ServiceInline,
+        ConsentInline,
+        BankRecommendationInline,
+    ]
+
+    def get_queryset(self, request):
+        return firm_list_annotate(super().get_queryset(request), user=request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            fieldsets.insert(1, (_("Admission"), {"fields": ["incubator", "entered_on"]}))
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            # The admission fields open the residency of a new firm.
+            return [i for i in self.inlines if i is not ResidencyInline]
+        return self.inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = FirmAddForm
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+        user = request.user
+
+        class ScopedFirmAddForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                field = self.fields["incubator"]
+                field.queryset = incubators_for_user(user)
+                if not user_sees_everything(user):
+                    field.required = True
+                    mine = list(field.queryset[:2])
+                    if len(mine) == 1:
+                        field.initial = mine[0].pk
+
+        return ScopedFirmAddForm
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if change:
+            obj.save()
+            return
+        firm_admit(
+            firm=obj,
+            incubator=form.cleaned_data.get("incubator"),
+            entered_on=form.cleaned_data.get("entered_on") or timezone.localdate(),
+        )
+
+    @admin.display(description=_("incubator"), ordering="incubator_name")
+    def incubator(self, firm: Firm) -> str:
+        return firm.incubator_name or "-"
+
+    @admin.display(description=_("highest certification"), ordering="top_certification")
+    def top_certification(self, firm: Firm) -> str:
+        return firm.top_certification or "-"
+
+    @admin.display(description=_("next deadline"), ordering="next_deadline_on")
+    def next_deadline(self, firm: Firm) -> str:
+        return due_html(firm.next_deadline_on)
+
+
+# --- firm-owned records with their own lists ------------------------------------------------
+
+
+@admin.register(Residency)
+class ResidencyAdmin(ScopedAdmin):
+    list_display = ["firm", "incubator", "entered_on", "exited_on", "exit_reason", "clock", "liaison"]
+    list_filter = [IncubatorFilter, "exit_reason", ("exited_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["firm", "incubator", "liaison"]
+    search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "incubator__name"]
+    autocomplete_fields = ["firm"]
+    date_hierarchy = "entered_on"
+
+    def scope_queryset(self, queryset, user):
+        # A residency belongs to its incubator: only the user's incubators' stays.
+        if user_sees_everything(user):
+            return queryset
+        return queryset.filter(incubator_id__in=incubator_ids_for_user(user))
+
+    @admin.display(description=_("incubation clock"))
+    def clock(self, residency: Residency) -> str:
+        return incubation_clock_html(residency.months_in(), residency.months_left(), residency.limit_months)
+
+
+@admin.register(YearlyFigures)
+class YearlyFiguresAdmin(ScopedAdmin):
+    list_display = ["firm", "year", "revenue", "rd_expense", "employees", "rd_staff", "angel_vc_received"]
+    list_filter = [IncubatorFilter, "year"]
+    list_select_related = ["firm"]
+    search_fields = ["firm__name", "firm__credit_code"]
+    autocomplete_fields = ["firm"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ScopedAdmin):
+    list_display = ["firm", "occurred_on", "date_precision", "title"]
+    list_filter = [IncubatorFilter, "date_precision"]
+    list_select_related = ["firm"]
+    search_fields = ["firm__name", "title", "title_en"]
+    autocomplete_fields = ["firm"]

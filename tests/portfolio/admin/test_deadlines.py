@@ -1,0 +1,142 @@
+"""Upcoming deadlines page, marking deadlines done, renewals, obligation changes re-syncing."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.models import Certification, Deadline, Obligation
+from tests.portfolio.admin.conftest import staff_member
+
+pytestmark = pytest.mark.django_db
+
+UPCOMING = "admin:portfolio_deadline_upcoming"
+
+
+def _only_deadlines(
+    portfolio, *, mine: list[int], theirs: list[int]
+) -> tuple[list[Deadline], list[Deadline]]:
+    """Keep deadlines due in ``mine``/``theirs`` days from today for the two firms; delete the rest."""
+    today = timezone.localdate()
+    result = []
+    for certification, offsets in ((portfolio.certification, mine), (portfolio.other_certification, theirs)):
+        kept = list(certification.deadlines.order_by("pk")[: len(offsets)])
+        certification.deadlines.exclude(pk__in=[d.pk for d in kept]).delete()
+        for deadline, days in zip(kept, offsets, strict=True):
+            Deadline.objects.filter(pk=deadline.pk).update(
+                due_on=today + datetime.timedelta(days=days), status=DeadlineStatus.OPEN
+            )
+        result.append(list(Deadline.objects.filter(pk__in=[d.pk for d in kept]).order_by("due_on")))
+    return result[0], result[1]
+
+
+def test_upcoming_lists_the_users_open_deadlines_overdue_first(liaison_client, portfolio):
+    mine, _ = _only_deadlines(portfolio, mine=[40, -3, 200], theirs=[5])
+    response = liaison_client.get(reverse(UPCOMING))
+    rows = response.context["rows"]
+    assert [r["deadline"].pk for r in rows] == [mine[0].pk, mine[1].pk]  # -3, then 40; 200 is past 90 days
+    assert [r["overdue"] for r in rows] == [True, False]
+    assert rows[0]["deadline"].incubator_name == portfolio.incubator.name
+    assert "deadline-overdue" in response.content.decode()
+
+
+def test_upcoming_window_is_selectable(liaison_client, portfolio):
+    _only_deadlines(portfolio, mine=[40, 200], theirs=[5])
+    assert len(liaison_client.get(reverse(UPCOMING), {"days": 30}).context["rows"]) == 0
+    assert len(liaison_client.get(reverse(UPCOMING), {"days": 365}).context["rows"]) == 2
+
+
+def test_upcoming_ignores_an_unknown_window(liaison_client, portfolio):
+    assert liaison_client.get(reverse(UPCOMING), {"days": "abc"}).context["days"] == 90
+
+
+def test_upcoming_is_linked_from_the_admin_index(liaison_client, portfolio):
+    assert reverse(UPCOMING) in liaison_client.get(reverse("admin:index")).content.decode()
+
+
+def test_mark_done_action_closes_the_deadline(liaison_client, liaison, portfolio):
+    deadline = portfolio.certification.deadlines.filter(status=DeadlineStatus.OPEN).first()
+    response = liaison_client.post(
+        reverse("admin:portfolio_deadline_changelist"),
+        {"action": "mark_done", "_selected_action": [deadline.pk]},
+    )
+    assert response.status_code == 302
+    deadline.refresh_from_db()
+    assert (deadline.status, deadline.done_by, deadline.done_on) == (
+        DeadlineStatus.DONE,
+        liaison,
+        timezone.localdate(),
+    )
+
+
+def test_mark_done_action_cannot_reach_another_incubators_deadline(liaison_client, portfolio):
+    deadline = portfolio.other_certification.deadlines.filter(status=DeadlineStatus.OPEN).first()
+    liaison_client.post(
+        reverse("admin:portfolio_deadline_changelist"),
+        {"action": "mark_done", "_selected_action": [deadline.pk]},
+    )
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.OPEN
+
+
+def test_certification_action_marks_its_next_deadline_done(liaison_client, portfolio):
+    first = portfolio.certification.deadlines.filter(status=DeadlineStatus.OPEN).order_by("due_on").first()
+    liaison_client.post(
+        reverse("admin:portfolio_certification_changelist"),
+        {"action": "mark_next_deadline_done", "_selected_action": [portfolio.certification.pk]},
+    )
+    first.refresh_from_db()
+    assert first.status == DeadlineStatus.DONE
+
+
+def test_renew_records_a_new_certificate_and_expires_the_old(liaison_client, portfolio):
+    url = reverse("admin:portfolio_certification_renew", args=[portfolio.certification.pk])
+    change_page = liaison_client.get(
+        reverse("admin:portfolio_certification_change", args=[portfolio.certification.pk])
+    )
+    assert url in change_page.content.decode()
+    response = liaison_client.post(url, {"issued_on": "2027-11-01", "number": "GR2027370001"})
+    assert response.status_code == 302
+    portfolio.certification.refresh_from_db()
+    assert portfolio.certification.status == CertificationStatus.EXPIRED
+    assert not portfolio.certification.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+    renewed = Certification.objects.get(number="GR2027370001")
+    assert renewed.expires_on == datetime.date(2030, 10, 31)
+
+
+def test_renew_with_expiry_before_issue_is_a_field_error(liaison_client, portfolio):
+    url = reverse("admin:portfolio_certification_renew", args=[portfolio.certification.pk])
+    response = liaison_client.post(url, {"issued_on": "2027-11-01", "expires_on": "2027-01-01"})
+    assert response.status_code == 200
+    assert "expires_on" in response.context["form"].errors
+    portfolio.certification.refresh_from_db()
+    assert portfolio.certification.status == CertificationStatus.GRANTED
+
+
+def test_renew_of_another_incubators_certificate_is_404(liaison_client, portfolio):
+    url = reverse("admin:portfolio_certification_renew", args=[portfolio.other_certification.pk])
+    assert liaison_client.post(url, {"issued_on": "2027-11-01"}).status_code == 404
+
+
+def test_saving_an_obligation_resyncs_the_deadlines_of_its_kind(admin_client, portfolio):
+    obligation = Obligation.objects.get(kind__code="hnte", code="annual-report")
+    url = reverse("admin:portfolio_obligation_change", args=[obligation.pk])
+    from tests.portfolio.admin.forms import form_data
+
+    page = admin_client.get(url)
+    response = admin_client.post(url, form_data(page, due_month="6", due_day="30"))
+    assert response.status_code == 302
+    open_reports = Deadline.objects.filter(
+        certification=portfolio.certification, obligation=obligation, status=DeadlineStatus.OPEN
+    )
+    assert open_reports.exists()
+    assert {(d.month, d.day) for d in open_reports.values_list("due_on", flat=True)} == {(6, 30)}
+
+
+def test_counsellor_sees_upcoming_deadlines_of_their_incubator(client, portfolio):
+    client.force_login(staff_member(portfolio.incubator, "counsellor"))
+    _only_deadlines(portfolio, mine=[10], theirs=[10])
+    rows = client.get(reverse(UPCOMING)).context["rows"]
+    assert [r["deadline"].firm_id for r in rows] == [portfolio.firm.pk]

@@ -1,0 +1,48 @@
+"""List pages stay flat in queries as the portfolio grows (no N+1)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.portfolio.admin.conftest import firm_with_everything
+
+pytestmark = pytest.mark.django_db
+
+# For a non-superuser: session, user, their permissions (2), their incubator ids, then the page's own.
+PAGES = {
+    "admin:portfolio_firm_changelist": 9,
+    "admin:portfolio_certification_changelist": 9,
+    "admin:portfolio_deadline_changelist": 9,
+    "admin:portfolio_residency_changelist": 10,
+    "admin:portfolio_financingevent_changelist": 11,
+    "admin:portfolio_deadline_upcoming": 6,
+}
+
+
+@pytest.mark.parametrize("firms", [1, 50])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_list_queries_do_not_grow_with_firms(
+    liaison_client, portfolio, firms, page, django_assert_num_queries
+):
+    for i in range(firms - 1):
+        firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
+    url = reverse(page) + ("?days=365" if page.endswith("upcoming") else "")
+    with django_assert_num_queries(PAGES[page]):
+        response = liaison_client.get(url)
+    assert response.status_code == 200
+    shown = response.context["rows"] if page.endswith("upcoming") else response.context["cl"].result_list
+    assert len(shown) >= firms
+
+
+@pytest.mark.parametrize("firms", [1, 50])
+def test_filtered_firm_list_queries_do_not_grow(admin_client, portfolio, firms, django_assert_num_queries):
+    for i in range(firms - 1):
+        firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
+    query = {
+        "incubator": portfolio.incubator.pk,
+        "cert_kind": "hnte",
+        "cert_status": "granted",
+        "q": "有限公司",
+    }
+    with django_assert_num_queries(6):
+        response = admin_client.get(reverse("admin:portfolio_firm_changelist"), query)
+    assert len(response.context["cl"].result_list) == firms
