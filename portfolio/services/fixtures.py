@@ -20,9 +20,10 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from accounts.models import Organisation
-from portfolio.choices import AmountPrecision, RecordOrigin, TechField
+from portfolio.choices import AmountPrecision, CertificationStatus, RecordOrigin, TechField
 from portfolio.models import (
     BankRecommendation,
     Certification,
@@ -118,6 +119,7 @@ class _Loader:
     def __init__(self, data: dict[str, list[Any]], *, dry_run: bool) -> None:
         self.data = data
         self.result = LoadResult(dry_run=dry_run)
+        self.today = timezone.localdate()
         self.known_files = frozenset(
             r["file"] for r in data["sources"] if isinstance(r, dict) and isinstance(r.get("file"), str)
         )
@@ -354,10 +356,16 @@ class _Loader:
         elif expires_on is None and probe.expires_on is not None:
             months = kind.validity_months
             extra.append(f"Expiry not stated: derived from the kind's validity ({months} months).")
+        status = record.text("status", required=True)
+        if status == CertificationStatus.GRANTED and probe.expires_on and probe.expires_on < self.today:
+            # The article says granted; by today the certificate has lapsed (same rule as
+            # certifications_expire_lapsed, applied here so a reload changes nothing).
+            status = CertificationStatus.EXPIRED
+            extra.append("Granted per the source; expired since its expiry date has passed.")
         values = {
             "firm_id": self._pk("firms", firm),
             "kind_id": kind.pk,
-            "status": record.text("status", required=True),
+            "status": status,
             "issued_on": issued_on,
             "issued_precision": issued_precision or Certification._meta.get_field("issued_precision").default,
             "expires_on": probe.expires_on,
