@@ -212,7 +212,9 @@ class ApiKey(models.Model):
         related_name="api_keys",
         limit_choices_to={"is_partner": True},
     )
-    name = models.CharField(_("name"), max_length=100, help_text=_("What the key is for, e.g. 'loan system'."))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the key is for, e.g. 'loan system'.")
+    )
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
     hashed_key = models.CharField(_("hashed key"), max_length=64, editable=False)
     rate_per_minute = models.PositiveIntegerField(
@@ -342,7 +344,8 @@ class IdempotencyRecord(models.Model):
     method = models.CharField(_("method"), max_length=10)
     path = models.CharField(_("path"), max_length=500)
     response_status = models.PositiveSmallIntegerField(_("response status"))
-    response_body = models.JSONField(_("response body"))
+    # Text, not JSON: a replay returns the first response byte for byte (jsonb reorders keys).
+    response_body = models.TextField(_("response body"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -413,7 +416,10 @@ class LoanDecision(models.Model):
     """One step of a loan application: approved, disbursed, rejected, repaid, defaulted ..."""
 
     application = models.ForeignKey(
-        LoanApplication, verbose_name=_("loan application"), on_delete=models.CASCADE, related_name="decisions"
+        LoanApplication,
+        verbose_name=_("loan application"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
     )
     status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices)
     decided_on = models.DateField(_("decided on"))

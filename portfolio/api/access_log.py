@@ -10,7 +10,9 @@ from accounts.models import AccessLogEntry
 from portfolio.selectors.api import ApiViewer
 
 
-def access_log_record(*, viewer: ApiViewer, request: Request, status_code: int, firm_ids: Iterable[int]) -> None:
+def access_log_record(
+    *, viewer: ApiViewer, request: Request, status_code: int, firm_ids: Iterable[int]
+) -> None:
     ids = list(dict.fromkeys(firm_ids))
     match = request.resolver_match
     entry = AccessLogEntry.objects.create(

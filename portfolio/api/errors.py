@@ -22,7 +22,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return drf_exception_handler(exc, context)
 
 
-def api_not_found(request, *args, **kwargs):  # noqa: ANN001, ANN201, ARG001
+def api_not_found(request, *args, **kwargs):
     """JSON 404 for any path under /api/ that no endpoint serves."""
     from django.http import JsonResponse
 

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import LoanApplication
 from portfolio.choices import (
     CertificationStatus,
     FinancingKind,
@@ -15,8 +16,6 @@ from portfolio.choices import (
 )
 from portfolio.models import BankRecommendation, Certification, FinancingEvent, Firm, Residency, YearlyFigures
 from portfolio.selectors.api import ApiViewer, firms_changed_since
-
-from accounts.models import LoanApplication
 
 
 class FirmFilter(django_filters.FilterSet):
@@ -55,7 +54,7 @@ class FirmFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(residencies))
 
-    def filter_updated_since(self, queryset: QuerySet, name: str, value) -> QuerySet:  # noqa: ANN001
+    def filter_updated_since(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return firms_changed_since(queryset, since=value, viewer=self.viewer)
 
     @property
@@ -96,8 +95,12 @@ class FinancingFilter(django_filters.FilterSet):
 
 
 class YearlyFiguresFilter(django_filters.FilterSet):
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", min_value=1949, max_value=2200)
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", min_value=1949, max_value=2200)
+    year_from = django_filters.NumberFilter(
+        field_name="year", lookup_expr="gte", min_value=1949, max_value=2200
+    )
+    year_to = django_filters.NumberFilter(
+        field_name="year", lookup_expr="lte", min_value=1949, max_value=2200
+    )
 
     class Meta:
         model = YearlyFigures

@@ -54,7 +54,8 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
             {"detail": _("This Idempotency-Key was already used with a different request.")},
             status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
-    return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
+    body = json.loads(record.response_body)
+    return Response(body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
 
 
 def idempotent(request: Request, viewer: ApiViewer, write: Callable[[], Response]) -> Response:
@@ -76,7 +77,7 @@ def idempotent(request: Request, viewer: ApiViewer, write: Callable[[], Response
                 method=request.method,
                 path=request.path[:500],
                 response_status=response.status_code,
-                response_body=json.loads(json.dumps(response.data, default=str)),
+                response_body=json.dumps(response.data, default=str, ensure_ascii=False),
             )
     except IntegrityError:
         record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()

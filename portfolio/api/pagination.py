@@ -18,7 +18,7 @@ class FirmCursorPagination(CursorPagination):
     page_size_query_description = _("Results per page (at most 200; default 50).")
     cursor_query_description = _("Opaque cursor from the 'next' or 'previous' link of a page.")
 
-    def get_page_size(self, request):  # noqa: ANN001, ANN201 - DRF's signature
+    def get_page_size(self, request):
         self.page_size = settings.API_PAGE_SIZE
         self.max_page_size = settings.API_MAX_PAGE_SIZE
         raw = request.query_params.get(self.page_size_query_param)
@@ -30,7 +30,7 @@ class FirmCursorPagination(CursorPagination):
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({self.page_size_query_param: exc.detail}) from exc
 
-    def decode_cursor(self, request):  # noqa: ANN001, ANN201
+    def decode_cursor(self, request):
         try:
             cursor = super().decode_cursor(request)
         except NotFound as exc:
@@ -39,7 +39,7 @@ class FirmCursorPagination(CursorPagination):
             raise self._invalid()
         return cursor
 
-    def paginate_queryset(self, queryset, request, view=None):  # noqa: ANN001, ANN201
+    def paginate_queryset(self, queryset, request, view=None):
         # A forged cursor can carry a position that is not a valid value for the ordering field.
         try:
             return super().paginate_queryset(queryset, request, view)

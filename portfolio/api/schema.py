@@ -27,7 +27,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "portfolio.api.authentication.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 
-    def get_security_definition(self, auto_schema):  # noqa: ANN001, ANN201
+    def get_security_definition(self, auto_schema):
         return {
             "type": "apiKey",
             "in": "header",
@@ -46,7 +46,7 @@ def _error(description: str, schema: str = "Error", headers: dict | None = None)
     return response
 
 
-def add_common_responses(result: dict, generator, request, public) -> dict:  # noqa: ANN001
+def add_common_responses(result: dict, generator, request, public) -> dict:
     """Document 400/401/403/404/405/422/429 on each operation, so clients and schema tests know them."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
@@ -57,12 +57,17 @@ def add_common_responses(result: dict, generator, request, public) -> dict:  # n
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            responses.setdefault("400", _error("Invalid input: messages per field or parameter.", "FieldErrors"))
+            responses.setdefault(
+                "400", _error("Invalid input: messages per field or parameter.", "FieldErrors")
+            )
             responses.setdefault("401", _error("Missing, wrong, revoked or expired API key."))
-            responses.setdefault("403", _error("Signed in, but not incubator staff; or staff attempting a write."))
+            responses.setdefault(
+                "403", _error("Signed in, but not incubator staff; or staff attempting a write.")
+            )
             if "{" in path:
                 responses.setdefault(
-                    "404", _error("No such object, or the firm has no consent in force for you (same answer).")
+                    "404",
+                    _error("No such object, or the firm has no consent in force for you (same answer)."),
                 )
             responses.setdefault("405", _error("Method not allowed."))
             if method == "post":

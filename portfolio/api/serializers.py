@@ -30,7 +30,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 class StrictInputMixin:
     """Reject fields the endpoint does not know instead of silently dropping them."""
 
-    def to_internal_value(self, data):  # noqa: ANN001, ANN201
+    def to_internal_value(self, data):
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
@@ -124,7 +124,13 @@ class YearlyFiguresSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-FUNDED_LOAN_STATUSES = {"", LoanStatus.DISBURSED, LoanStatus.REPAID, LoanStatus.DEFAULTED, LoanStatus.COMPENSATED}
+FUNDED_LOAN_STATUSES = {
+    "",
+    LoanStatus.DISBURSED,
+    LoanStatus.REPAID,
+    LoanStatus.DEFAULTED,
+    LoanStatus.COMPENSATED,
+}
 
 
 def financing_summary(events: list[FinancingEvent]) -> dict:
@@ -333,5 +339,9 @@ class LoanDecisionWriteSerializer(StrictInputMixin, serializers.Serializer):
         min_value=1, max_value=600, required=False, allow_null=True, help_text=_("Required for an approval.")
     )
     note = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text=_("Required for a rejection.")
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required for a rejection."),
     )

@@ -50,6 +50,7 @@ class ApiView(generics.GenericAPIView):
     permission_classes = [IsPartnerOrStaff]
     throttle_classes = [PerKeyThrottle]
     pagination_class = FirmCursorPagination
+    metadata_class = None  # no OPTIONS introspection: the schema documents the API
     logged_firm_ids: list[int] | None = None
 
     def initial(self, request: Request, *args, **kwargs) -> None:
@@ -77,6 +78,10 @@ class ApiView(generics.GenericAPIView):
         return response
 
 
+def get_visible_firm(viewer: selectors.ApiViewer, firm_id: int) -> Firm:
+    return generics.get_object_or_404(selectors.firms_visible_to(viewer), pk=firm_id)
+
+
 class FirmScopedView(ApiView):
     """Endpoints under /firms/{firm_id}/: the firm must be visible, whatever the method or input."""
 
@@ -84,7 +89,7 @@ class FirmScopedView(ApiView):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        self.firm = generics.get_object_or_404(selectors.firms_visible_to(self.viewer), pk=kwargs["firm_id"])
+        self.firm = get_visible_firm(self.viewer, kwargs["firm_id"])
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -104,7 +109,7 @@ class FirmListView(ApiView, generics.ListAPIView):
     ordering_fields = ["id", "name", "updated_at"]
     ordering = ["id"]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.firm_list_for_bank(self.viewer)
 
     @extend_schema(
@@ -139,7 +144,12 @@ class FirmDetailView(ApiView, generics.RetrieveAPIView):
     serializer_class = serializers.FirmSerializer
     lookup_url_kwarg = "firm_id"
 
-    def get_queryset(self):  # noqa: ANN201
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            get_visible_firm(self.viewer, kwargs["firm_id"])  # 404 before 405 for a hidden firm
+
+    def get_queryset(self):
         return selectors.firm_list_for_bank(self.viewer)
 
     @extend_schema(operation_id="firms_retrieve", summary=_("One firm"))
@@ -155,7 +165,7 @@ class FirmCertificationListView(FirmScopedView, generics.ListAPIView):
     serializer_class = serializers.CertificationSerializer
     filterset_class = filters.CertificationFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.certification_list_for_firm(firm=self.firm)
 
     @extend_schema(operation_id="firms_certifications_list", summary=_("A firm's certifications"))
@@ -169,7 +179,7 @@ class FirmFinancingListView(FirmScopedView, generics.ListAPIView):
     serializer_class = serializers.FinancingEventSerializer
     filterset_class = filters.FinancingFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.financing_list_for_firm(self.viewer, firm=self.firm)
 
     @extend_schema(
@@ -190,7 +200,7 @@ class FirmFiguresListView(FirmScopedView, generics.ListAPIView):
     serializer_class = serializers.YearlyFiguresSerializer
     filterset_class = filters.YearlyFiguresFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.figures_list_for_firm(firm=self.firm)
 
     @extend_schema(operation_id="firms_figures_list", summary=_("A firm's yearly figures (CNY)"))
@@ -204,7 +214,7 @@ class WhiteListView(ApiView, generics.ListAPIView):
     serializer_class = serializers.WhiteListEntrySerializer
     filterset_class = filters.WhiteListFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.white_list_for_viewer(self.viewer)
 
     @extend_schema(
@@ -256,7 +266,7 @@ class FirmLoanListView(FirmScopedView, generics.ListCreateAPIView):
     serializer_class = serializers.LoanSerializer
     filterset_class = filters.LoanFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.loan_list_for_firm(self.viewer, firm=self.firm)
 
     @extend_schema(operation_id="firms_loans_list", summary=_("Your loan applications for a firm"))
@@ -300,7 +310,7 @@ class FirmLoanDetailView(FirmScopedView, generics.RetrieveAPIView):
     queryset = LoanApplication.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = serializers.LoanSerializer
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.loan_list_for_firm(self.viewer, firm=self.firm)
 
     @extend_schema(operation_id="firms_loans_retrieve", summary=_("One loan application with its decisions"))
@@ -316,7 +326,7 @@ class FirmLoanDecisionView(FirmScopedView, generics.GenericAPIView):
     permission_classes = [IsPartnerOrStaff, IsPartnerForWrites]
     serializer_class = serializers.LoanDecisionWriteSerializer
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.loan_list_for_firm(self.viewer, firm=self.firm)
 
     @extend_schema(

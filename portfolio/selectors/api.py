@@ -84,9 +84,7 @@ def financing_visible_to(viewer: ApiViewer) -> QuerySet[FinancingEvent]:
 
 def firm_list_for_bank(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet[Firm]:
     """Visible firms with what a lender looks at, in a fixed number of queries per page."""
-    latest_year = (
-        YearlyFigures.objects.filter(firm=OuterRef("firm")).order_by("-year").values("year")[:1]
-    )
+    latest_year = YearlyFigures.objects.filter(firm=OuterRef("firm")).order_by("-year").values("year")[:1]
     return firms_visible_to(viewer, now=now).prefetch_related(
         Prefetch(
             "residencies",
