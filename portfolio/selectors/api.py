@@ -21,6 +21,7 @@ from portfolio.models import (
     Certification,
     Consent,
     FinancingEvent,
+    FinancingParticipant,
     Firm,
     Residency,
     YearlyFigures,
@@ -152,7 +153,9 @@ def financing_list_for_firm(viewer: ApiViewer, *, firm: Firm) -> QuerySet[Financ
         financing_visible_to(viewer)
         .filter(firm=firm)
         .select_related("programme")
-        .prefetch_related("participants__organisation")
+        .prefetch_related(
+            Prefetch("participants", queryset=FinancingParticipant.objects.select_related("organisation"))
+        )
     )
 
 

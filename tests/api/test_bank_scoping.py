@@ -35,16 +35,24 @@ def firm_endpoints(firm_id: int, loan_id: int) -> list[tuple[str, str, dict | No
 
 
 def call(client, method: str, url: str, body: dict | None):
-    return getattr(client, method)(url, body, format="json") if body is not None else getattr(client, method)(url)
+    return (
+        getattr(client, method)(url, body, format="json")
+        if body is not None
+        else getattr(client, method)(url)
+    )
 
 
 @pytest.fixture
 def hidden_loan(hidden_firm, other_bank):
-    return loan_apply(bank=other_bank, firm=hidden_firm, instrument="credit", applied_on=datetime.date(2025, 3, 1))
+    return loan_apply(
+        bank=other_bank, firm=hidden_firm, instrument="credit", applied_on=datetime.date(2025, 3, 1)
+    )
 
 
 @pytest.mark.parametrize("index", range(11))
-def test_every_endpoint_and_method_answers_404_for_a_firm_without_consent(api, hidden_firm, hidden_loan, index):
+def test_every_endpoint_and_method_answers_404_for_a_firm_without_consent(
+    api, hidden_firm, hidden_loan, index
+):
     method, url, body = firm_endpoints(hidden_firm.pk, hidden_loan.pk)[index]
     response = call(api, method, url, body)
     assert response.status_code == 404, (method, url, response.content)
@@ -69,14 +77,18 @@ def test_another_banks_loan_on_a_shared_firm_is_404(api, consented_firm, other_b
         bank=other_bank, firm=consented_firm, instrument="credit", applied_on=datetime.date(2025, 3, 1)
     )
     assert api.get(f"/api/v1/firms/{consented_firm.pk}/loans/{loan.pk}/").status_code == 404
-    post = api.post(f"/api/v1/firms/{consented_firm.pk}/loans/{loan.pk}/decisions/", DECISION_BODY, format="json")
+    post = api.post(
+        f"/api/v1/firms/{consented_firm.pk}/loans/{loan.pk}/decisions/", DECISION_BODY, format="json"
+    )
     assert post.status_code == 404
     assert api.get(f"/api/v1/firms/{consented_firm.pk}/loans/").json()["results"] == []
 
 
 def test_another_banks_pending_application_is_not_in_the_financing_history(api, consented_firm, other_bank):
     ConsentFactory(firm=consented_firm, organisation=other_bank)
-    loan_apply(bank=other_bank, firm=consented_firm, instrument="credit", applied_on=datetime.date(2025, 3, 1))
+    loan_apply(
+        bank=other_bank, firm=consented_firm, instrument="credit", applied_on=datetime.date(2025, 3, 1)
+    )
     assert api.get(f"/api/v1/firms/{consented_firm.pk}/financing/").json()["results"] == []
     assert api.get(f"/api/v1/firms/{consented_firm.pk}/").json()["financing_summary"]["events"] == 0
 
@@ -130,13 +142,17 @@ def test_revoked_consent_takes_effect_on_the_next_request(api, bank, consented_f
 
 def test_expired_consent_hides_the_firm(api, bank):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    firm = ConsentFactory(organisation=bank, starts_on=yesterday - datetime.timedelta(days=30), ends_on=yesterday).firm
+    firm = ConsentFactory(
+        organisation=bank, starts_on=yesterday - datetime.timedelta(days=30), ends_on=yesterday
+    ).firm
     assert api.get(f"/api/v1/firms/{firm.pk}/").status_code == 404
 
 
 def test_consent_ending_today_still_applies(api, bank):
     today = timezone.localdate()
-    firm = ConsentFactory(organisation=bank, starts_on=today - datetime.timedelta(days=30), ends_on=today).firm
+    firm = ConsentFactory(
+        organisation=bank, starts_on=today - datetime.timedelta(days=30), ends_on=today
+    ).firm
     assert api.get(f"/api/v1/firms/{firm.pk}/").status_code == 200
 
 
