@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,8 +23,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return drf_exception_handler(exc, context)
 
 
-def api_not_found(request, *args, **kwargs):
-    """JSON 404 for any path under /api/ that no endpoint serves."""
-    from django.http import JsonResponse
-
+@csrf_exempt
+def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """JSON 404 for any path under /api/ that no endpoint serves, whatever the method."""
     return JsonResponse({"detail": str(NOT_FOUND)}, status=404)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from accounts.models import LoanApplication
 from portfolio.choices import (
@@ -16,6 +20,25 @@ from portfolio.choices import (
 )
 from portfolio.models import BankRecommendation, Certification, FinancingEvent, Firm, Residency, YearlyFigures
 from portfolio.selectors.api import ApiViewer, firms_changed_since
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, normalised to UTC: PostgreSQL refuses offsets beyond ±15:59."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(
+                _("Enter a time between the years 1 and 9999."), code="invalid"
+            ) from exc
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class FirmFilter(django_filters.FilterSet):
@@ -33,7 +56,7 @@ class FirmFilter(django_filters.FilterSet):
         method="filter_city", max_length=60, help_text=_("City of an incubator the firm is in now.")
     )
     industry = django_filters.ChoiceFilter(choices=TechField.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = SinceFilter(
         method="filter_updated_since",
         help_text=_(
             "Incremental sync: firms whose data (profile, certifications, financing, figures, residency) "
@@ -109,7 +132,7 @@ class YearlyFiguresFilter(django_filters.FilterSet):
 
 class WhiteListFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=RecommendationStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = BankRecommendation
@@ -118,7 +141,7 @@ class WhiteListFilter(django_filters.FilterSet):
 
 class LoanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(field_name="event__loan_status", choices=LoanStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = LoanApplication

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import LoanApplication, LoanDecision
@@ -45,7 +44,6 @@ class IncubatorBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Incubator
         fields = ["id", "name", "name_en", "city", "level"]
-        read_only_fields = fields
 
 
 class ResidencyBriefSerializer(serializers.ModelSerializer):
@@ -55,7 +53,6 @@ class ResidencyBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Residency
         fields = ["incubator", "entered_on", "entered_precision", "limit_months", "months_left"]
-        read_only_fields = fields
 
     def get_months_left(self, residency: Residency) -> int | None:
         return residency.months_left()
@@ -82,7 +79,6 @@ class CertificationSerializer(serializers.ModelSerializer):
             "assumed",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class CertificationStatusSerializer(serializers.ModelSerializer):
@@ -91,7 +87,6 @@ class CertificationStatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certification
         fields = ["kind", "status", "issued_on", "expires_on"]
-        read_only_fields = fields
 
 
 class FinancingSummarySerializer(serializers.Serializer):
@@ -121,7 +116,6 @@ class YearlyFiguresSerializer(serializers.ModelSerializer):
             "angel_vc_received",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 FUNDED_LOAN_STATUSES = {
@@ -154,10 +148,12 @@ def financing_summary(events: list[FinancingEvent]) -> dict:
 class FirmSerializer(serializers.ModelSerializer):
     """A firm as a lender sees it; reads the prefetches of ``firm_list_for_bank``."""
 
-    current_residency = serializers.SerializerMethodField()
-    certifications = serializers.SerializerMethodField()
-    financing_summary = serializers.SerializerMethodField()
-    latest_figures = serializers.SerializerMethodField()
+    current_residency = ResidencyBriefSerializer(
+        source="api_current_residency", read_only=True, allow_null=True, help_text=_("Latest open residency.")
+    )
+    certifications = CertificationStatusSerializer(source="api_certifications", many=True, read_only=True)
+    financing_summary = FinancingSummarySerializer(source="api_financing_summary", read_only=True)
+    latest_figures = YearlyFiguresSerializer(source="api_latest_figures", read_only=True, allow_null=True)
 
     class Meta:
         model = Firm
@@ -177,25 +173,13 @@ class FirmSerializer(serializers.ModelSerializer):
             "financing_summary",
             "latest_figures",
         ]
-        read_only_fields = fields
 
-    @extend_schema_field(ResidencyBriefSerializer(allow_null=True))
-    def get_current_residency(self, firm: Firm) -> dict | None:
-        residencies = firm.open_residencies
-        return ResidencyBriefSerializer(residencies[0]).data if residencies else None
-
-    @extend_schema_field(CertificationStatusSerializer(many=True))
-    def get_certifications(self, firm: Firm) -> list:
-        return CertificationStatusSerializer(firm.api_certifications, many=True).data
-
-    @extend_schema_field(FinancingSummarySerializer)
-    def get_financing_summary(self, firm: Firm) -> dict:
-        return FinancingSummarySerializer(financing_summary(firm.visible_financing)).data
-
-    @extend_schema_field(YearlyFiguresSerializer(allow_null=True))
-    def get_latest_figures(self, firm: Firm) -> dict | None:
-        figures = firm.latest_figures
-        return YearlyFiguresSerializer(figures[0]).data if figures else None
+    def to_representation(self, firm: Firm) -> dict:
+        # Derived from the prefetches of firm_list_for_bank: no query per firm.
+        firm.api_current_residency = firm.open_residencies[0] if firm.open_residencies else None
+        firm.api_financing_summary = financing_summary(firm.visible_financing)
+        firm.api_latest_figures = firm.latest_figures[0] if firm.latest_figures else None
+        return super().to_representation(firm)
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -204,14 +188,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = FinancingParticipant
         fields = ["organisation", "role"]
-        read_only_fields = fields
 
 
 class ProgrammeBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = ["id", "name", "name_en", "kind"]
-        read_only_fields = fields
 
 
 class FinancingEventSerializer(serializers.ModelSerializer):
@@ -235,14 +217,12 @@ class FinancingEventSerializer(serializers.ModelSerializer):
             "participants",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class FirmBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Firm
         fields = ["id", "name", "name_en", "credit_code"]
-        read_only_fields = fields
 
 
 class WhiteListEntrySerializer(serializers.ModelSerializer):
@@ -253,7 +233,6 @@ class WhiteListEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = BankRecommendation
         fields = ["id", "firm", "incubator", "bank", "recommended_on", "status", "reason", "updated_at"]
-        read_only_fields = fields
 
 
 class LoanDecisionSerializer(serializers.ModelSerializer):
@@ -262,7 +241,6 @@ class LoanDecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = LoanDecision
         fields = ["status", "decided_on", "amount", "term_months", "note", "recorded_at"]
-        read_only_fields = fields
 
 
 class LoanSerializer(serializers.ModelSerializer):
@@ -297,7 +275,6 @@ class LoanSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 # --- write --------------------------------------------------------------------------------------
