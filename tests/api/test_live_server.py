@@ -1,4 +1,4 @@
-"""One real HTTP round trip: gunicorn in a subprocess, a real key, urllib as the client."""
+"""One real HTTP round trip: a running server, a real key, urllib as the client."""
 
 import json
 import os
@@ -33,10 +33,13 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def gunicorn_url():
-    require_postgres()
+def server_url(request):
+    """gunicorn in a subprocess on PostgreSQL; on SQLite (in-memory test database, which another
+    process cannot open) Django's threaded live server, still a real socket and HTTP."""
     if connection.vendor != "postgresql":
-        pytest.skip("the subprocess server needs the PostgreSQL test database (set DATABASE_URL)")
+        yield request.getfixturevalue("live_server").url
+        return
+    require_postgres()
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url()}
     server = subprocess.Popen(
@@ -73,16 +76,16 @@ def http(url: str, raw_key: str | None, body: dict | None = None) -> tuple[int, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_real_http_client_against_gunicorn(gunicorn_url):
+def test_real_http_client_against_a_running_server(server_url):
     bank = BankFactory()
     firm = ConsentFactory(organisation=bank).firm
     hidden = ConsentFactory(organisation=BankFactory()).firm
     _key, raw = make_key(bank)
 
-    assert http(f"{gunicorn_url}/api/v1/firms/", None)[0] == 401
-    status, page = http(f"{gunicorn_url}/api/v1/firms/", raw)
+    assert http(f"{server_url}/api/v1/firms/", None)[0] == 401
+    status, page = http(f"{server_url}/api/v1/firms/", raw)
     assert (status, [f["id"] for f in page["results"]]) == (200, [firm.pk])
-    assert http(f"{gunicorn_url}/api/v1/firms/{hidden.pk}/", raw)[0] == 404
+    assert http(f"{server_url}/api/v1/firms/{hidden.pk}/", raw)[0] == 404
     body = {"instrument": "credit", "applied_on": "2025-01-02", "requested_amount": "300000.00"}
-    status, loan = http(f"{gunicorn_url}/api/v1/firms/{firm.pk}/loans/", raw, body)
+    status, loan = http(f"{server_url}/api/v1/firms/{firm.pk}/loans/", raw, body)
     assert (status, loan["status"]) == (201, "applied")
