@@ -1,9 +1,21 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import IncubatorMembership, Organisation, User
+from accounts.models import (
+    AccessLogEntry,
+    ApiKey,
+    IncubatorMembership,
+    LoanApplication,
+    LoanDecision,
+    Organisation,
+    User,
+)
+from accounts.services import api_key_create, api_key_revoke
 
 
 class MembershipInline(admin.TabularInline):
@@ -63,3 +75,191 @@ class IncubatorMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "incubator"]
     search_fields = ["user__email", "user__full_name", "incubator__name"]
     autocomplete_fields = ["user", "incubator"]
+
+
+# --- Partner API: keys, access log, loan applications ------------------------------------------
+
+
+class ApiKeyAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ("organisation", "name", "expires_at", "rate_per_minute")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """The plain key is shown once, in the message after adding; only its digest is stored."""
+
+    list_display = ["__str__", "organisation", "state_display", "expires_at", "last_used_at", "created_at"]
+    list_filter = ["organisation", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "prefix", "organisation__name", "organisation__name_en"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "organisation",
+        "name",
+        "prefix",
+        "expires_at",
+        "rate_per_minute",
+        "revoked_at",
+        "created_by",
+        "created_at",
+        "last_used_at",
+    ]
+    actions = ["revoke"]
+
+    @admin.display(description=_("state"))
+    def state_display(self, obj: ApiKey) -> str:
+        return {"active": _("active"), "revoked": _("revoked"), "expired": _("expired")}[obj.state()]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyAddForm
+            kwargs["fields"] = ApiKeyAddForm.Meta.fields
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return list(ApiKeyAddForm.Meta.fields) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_fields, "organisation"]
+
+    def save_model(self, request, obj: ApiKey, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            key, raw = api_key_create(
+                organisation=obj.organisation,
+                name=obj.name,
+                created_by=request.user,
+                expires_at=obj.expires_at,
+                rate_per_minute=obj.rate_per_minute,
+            )
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = key.pk
+        obj.prefix, obj.hashed_key, obj.created_at = key.prefix, key.hashed_key, key.created_at
+        messages.warning(
+            request,
+            format_html(
+                _("The new API key, shown this once only; copy it now: {}"),
+                format_html("<code style='user-select:all'>{}</code>", raw),
+            ),
+        )
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request, queryset) -> None:
+        for api_key in queryset:
+            api_key_revoke(api_key=api_key)
+        self.message_user(request, _("Revoked %(n)d keys.") % {"n": queryset.count()}, messages.SUCCESS)
+
+
+class AccessLogFirmFilter(admin.SimpleListFilter):
+    """Per firm: ?firm=<id> (linked from the firm ids column); shown while a firm is selected."""
+
+    title = _("firm")
+    parameter_name = "firm"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not value or not value.isdigit():
+            return []
+        from portfolio.models import Firm
+
+        firm = Firm.objects.filter(pk=int(value)).first()
+        return [(value, str(firm) if firm else f"#{value}")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(firms__id=int(value))
+        return queryset
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Read-only: who saw which firms through the API, filterable per bank and per firm."""
+
+    list_display = [
+        "created_at",
+        "organisation",
+        "api_key",
+        "user",
+        "method",
+        "path",
+        "status_code",
+        "firm_links",
+    ]
+    list_filter = [AccessLogFirmFilter, "organisation", "method", "endpoint"]
+    list_select_related = ["organisation", "api_key", "api_key__organisation", "user"]
+    search_fields = ["firms__name", "firms__credit_code", "organisation__name", "path"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "organisation",
+        "api_key",
+        "user",
+        "method",
+        "endpoint",
+        "path",
+        "status_code",
+        "firm_ids",
+    ]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("firms"))
+    def firm_links(self, obj: AccessLogEntry):
+        ids = obj.firm_ids[:10]
+        links = format_html_join(" ", '<a href="?firm={}">{}</a>', ((i, i) for i in ids))
+        more = format_html(" … (+{})", len(obj.firm_ids) - 10) if len(obj.firm_ids) > 10 else ""
+        return format_html("{}{}", links, more)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, may_have_duplicates
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LoanDecisionInline(admin.TabularInline):
+    model = LoanDecision
+    extra = 0
+    can_delete = False
+    fields = ["status", "decided_on", "amount", "term_months", "note", "api_key", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LoanApplication)
+class LoanApplicationAdmin(admin.ModelAdmin):
+    """Banks' loan applications (read-only here; the loan itself is the firm's financing event)."""
+
+    list_display = ["__str__", "bank", "reference", "applied_on", "event_status", "updated_at"]
+    list_filter = ["bank", "event__loan_status"]
+    list_select_related = ["bank", "event", "event__firm"]
+    search_fields = ["reference", "event__firm__name", "bank__name"]
+    fields = ["event", "bank", "reference", "applied_on", "requested_amount", "created_at", "updated_at"]
+    readonly_fields = fields
+    inlines = [LoanDecisionInline]
+
+    @admin.display(description=_("loan status"))
+    def event_status(self, obj: LoanApplication) -> str:
+        return obj.event.get_loan_status_display()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -167,3 +167,37 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Partner API (portfolio/api): keys, throttling, pagination, schema --------------------------
+# Requests per minute a key may make unless the key sets its own rate; counted in the cache
+# (Redis when REDIS_URL is set, so every gunicorn worker shares the count).
+API_KEY_RATE_PER_MINUTE = env_int("API_KEY_RATE_PER_MINUTE", 600, minimum=1)
+# Staff using the API with their admin session share one rate per user.
+API_STAFF_RATE_PER_MINUTE = env_int("API_STAFF_RATE_PER_MINUTE", 600, minimum=1)
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
+# last_used_at is written at most this often per key, so reads do not turn into writes.
+API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
+# Authentication (API key, then admin session), permission, throttle and pagination classes are
+# set on the API's base view (portfolio/api/views.py), not as global defaults.
+REST_FRAMEWORK |= {"EXCEPTION_HANDLER": "portfolio.api.errors.exception_handler"}
+SPECTACULAR_SETTINGS |= {
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LoanStatusEnum": "portfolio.choices.LoanStatus",
+        "CertificationStatusEnum": "portfolio.choices.CertificationStatus",
+        "FinancingKindEnum": "portfolio.choices.FinancingKind",
+        "InstrumentEnum": "portfolio.choices.Instrument",
+        "DatePrecisionEnum": "portfolio.choices.DatePrecision",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portfolio.api.schema.add_common_responses",
+    ],
+    "TAGS": [
+        {"name": "firms", "description": "Firms that consented to share their data with you."},
+        {"name": "white-list", "description": "Firms an incubator recommends to you."},
+        {"name": "loans", "description": "Loan applications and decisions you record."},
+    ],
+}

@@ -1,0 +1,234 @@
+"""Benchmark: the partner API's firm list against a bare Django view, under gunicorn on loopback.
+
+Creates a throwaway PostgreSQL database, fills it with 100,000 firms of which 10,000 consented
+to one bank (each with a residency, two certifications, two years of figures and a financing
+round), starts gunicorn on 127.0.0.1, and drives both endpoints with wrk (or a bounded Python
+client when wrk is missing), alternating, in one run. Drops the database at the end.
+
+    python bench/api_firm_list.py [--seconds 20] [--connections 8] [--workers 2] [--keep]
+
+Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+DB_NAME = "incubator_api_bench"
+FIRMS, CONSENTED = 100_000, 10_000
+
+
+def admin_url() -> str:
+    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def database_url() -> str:
+    return urlunparse(urlparse(admin_url())._replace(path=f"/{DB_NAME}"))
+
+
+def psql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url(), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "api_bench_settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(BENCH)]),
+        "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
+    }
+
+
+SEED = r"""
+import datetime, random
+import django
+django.setup()
+from accounts.models import Organisation, OrganisationKind
+from accounts.services import api_key_create
+from portfolio.models import (Certification, CertificationKind, Consent, FinancingEvent, Firm, Incubator,
+                              Residency, YearlyFigures)
+
+random.seed(5)
+bank = Organisation.objects.create(name="基准银行", kind=OrganisationKind.BANK, is_partner=True)
+incubators = [Incubator.objects.create(name=f"基准孵化器{i}", city=random.choice(["青岛", "烟台", "威海"]))
+              for i in range(20)]
+Firm.objects.bulk_create(
+    [Firm(name=f"基准科技有限公司{i:06d}", industry=random.choice(["biomedicine", "new_materials", ""]))
+     for i in range({FIRMS})], batch_size=5000)
+ids = list(Firm.objects.order_by("id").values_list("id", flat=True))
+consented = random.sample(ids, {CONSENTED})
+Consent.objects.bulk_create([Consent(firm_id=f, organisation=bank, starts_on=datetime.date(2024, 1, 1))
+                             for f in consented], batch_size=5000)
+hnte, tsme = CertificationKind.objects.get(code="hnte"), CertificationKind.objects.get(code="tsme")
+Residency.objects.bulk_create(
+    [Residency(firm_id=f, incubator=random.choice(incubators), entered_on=datetime.date(2023, 5, 1))
+     for f in ids[::5]], batch_size=5000)
+Certification.objects.bulk_create(
+    [Certification(firm_id=f, kind=k, issued_on=datetime.date(2024, 12, 1),
+                   expires_on=datetime.date(2027, 11, 30))
+     for f in ids[::5] for k in (hnte, tsme)], batch_size=5000)
+YearlyFigures.objects.bulk_create(
+    [YearlyFigures(firm_id=f, year=y, revenue=random.randint(10**6, 10**8),
+                   rd_expense=random.randint(10**5, 10**7), employees=60, rd_staff=15)
+     for f in ids[::5] for y in (2023, 2024)], batch_size=5000)
+FinancingEvent.objects.bulk_create(
+    [FinancingEvent(firm_id=f, kind="equity", instrument="a", amount=10**7,
+                    occurred_on=datetime.date(2024, 6, 1)) for f in ids[::5]], batch_size=5000)
+from django.db import connection
+with connection.cursor() as cursor:  # fresh bulk-loaded tables need statistics for sane plans
+    cursor.execute("ANALYZE")
+key, raw = api_key_create(organisation=bank, name="bench", rate_per_minute=10**9)
+print(bank.pk, raw)
+""".replace("{FIRMS}", str(FIRMS)).replace("{CONSENTED}", str(CONSENTED))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port: int) -> None:
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def run_wrk(url: str, key: str | None, seconds: int, connections: int) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if key:
+        cmd[1:1] = ["-H", f"Authorization: Api-Key {key}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    pct = {p: re.search(rf"\s{p}%\s+([\d.]+\w+)", out).group(1) for p in ("50", "90", "99")}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, **pct, "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def run_python_client(url: str, key: str | None, seconds: int, connections: int) -> dict:
+    """Bounded fallback when wrk is not installed: threads issuing requests for `seconds`."""
+    import threading
+
+    latencies: list[float] = []
+    non_2xx = [0]
+    stop = time.monotonic() + seconds
+    headers = {"Authorization": f"Api-Key {key}"} if key else {}
+
+    def worker() -> None:
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:  # noqa: S310
+                    r.read()
+            except Exception:
+                non_2xx[0] += 1
+            latencies.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+
+    def pct(p: float) -> str:
+        return f"{latencies[int(len(latencies) * p / 100) - 1] * 1000:.2f}ms"
+
+    return {
+        "rps": len(latencies) / seconds,
+        "50": pct(50),
+        "90": pct(90),
+        "99": pct(99),
+        "non_2xx": non_2xx[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per endpoint")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    psql(f"CREATE DATABASE {DB_NAME}")
+    try:
+        python = sys.executable
+        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+        started = time.monotonic()
+        seeded = subprocess.run(
+            [python, "-c", SEED], cwd=ROOT, env=env(), check=True, capture_output=True, text=True
+        )
+        bank_id, key = seeded.stdout.split()[-2:]
+        print(f"seeded {FIRMS} firms, {CONSENTED} consented, in {time.monotonic() - started:.0f}s")
+        port = free_port()
+        server = subprocess.Popen(
+            [python, "-m", "gunicorn", "wsgi_for_bench:application", "-b", f"127.0.0.1:{port}",
+             "-w", str(args.workers), "--access-logfile", "/dev/null"],
+            cwd=BENCH, env={**env(), "DJANGO_LOG_LEVEL": "WARNING"},
+        )  # fmt: skip
+        try:
+            wait_for(port)
+            base = f"http://127.0.0.1:{port}"
+            api_url, bare_url = (
+                f"{base}/api/v1/firms/?page_size=50",
+                f"{base}/bench/bare-firms/?bank={bank_id}",
+            )
+            for url, k in ((api_url, key), (bare_url, None)):  # warm up and check both answer 50 firms
+                request = urllib.request.Request(url, headers={"Authorization": f"Api-Key {k}"} if k else {})  # noqa: S310
+                with urllib.request.urlopen(request) as r:  # noqa: S310
+                    assert r.read().count(b'"financing_summary"') == 50
+            client = run_wrk if shutil.which("wrk") else run_python_client
+            results: dict[str, list[dict]] = {"api": [], "bare": []}
+            for _ in range(args.rounds):
+                results["api"].append(client(api_url, key, args.seconds, args.connections))
+                results["bare"].append(client(bare_url, None, args.seconds, args.connections))
+        finally:
+            server.terminate()
+            server.wait(20)
+    finally:
+        if not args.keep:
+            psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    report(results, args, client.__name__)
+
+
+def report(results: dict, args: argparse.Namespace, client: str) -> None:
+    setup = f"workers={args.workers} connections={args.connections} {args.seconds}s x {args.rounds}"
+    print(f"\nclient={client} {setup}")
+    print("| endpoint | round | req/s | p50 | p90 | p99 | non-2xx |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name in ("api", "bare"):
+        for i, r in enumerate(results[name], 1):
+            print(f"| {name} | {i} | {r['rps']:.1f} | {r['50']} | {r['90']} | {r['99']} | {r['non_2xx']} |")
+    api = sum(r["rps"] for r in results["api"]) / len(results["api"])
+    bare = sum(r["rps"] for r in results["bare"]) / len(results["bare"])
+    print(
+        f"\nmean req/s: api {api:.1f}, bare {bare:.1f}; api/bare = {api / bare:.2f} ({datetime.date.today()})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""Explicit read serializers (what a bank sees) and write serializers (what it may send)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import LoanApplication, LoanDecision
+from portfolio.choices import FinancingKind, LoanStatus
+from portfolio.models import (
+    BankRecommendation,
+    Certification,
+    FinancingEvent,
+    FinancingParticipant,
+    Firm,
+    Incubator,
+    Programme,
+    Residency,
+    YearlyFigures,
+)
+from portfolio.services.loans import DECISION_STATUSES, LOAN_INSTRUMENTS
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class StrictInputMixin:
+    """Reject fields the endpoint does not know instead of silently dropping them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+# --- read ---------------------------------------------------------------------------------------
+
+
+class IncubatorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incubator
+        fields = ["id", "name", "name_en", "city", "level"]
+
+
+class ResidencyBriefSerializer(serializers.ModelSerializer):
+    incubator = IncubatorBriefSerializer(read_only=True)
+    months_left = serializers.SerializerMethodField(help_text=_("Months left of the incubation limit."))
+
+    class Meta:
+        model = Residency
+        fields = ["incubator", "entered_on", "entered_precision", "limit_months", "months_left"]
+
+    def get_months_left(self, residency: Residency) -> int | None:
+        return residency.months_left()
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="kind.code", read_only=True, help_text=_("e.g. tsme, hnte"))
+    kind_name = serializers.CharField(source="kind.name", read_only=True)
+    kind_name_en = serializers.CharField(source="kind.name_en", read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "kind",
+            "kind_name",
+            "kind_name_en",
+            "status",
+            "number",
+            "issued_on",
+            "issued_precision",
+            "expires_on",
+            "issuer",
+            "assumed",
+            "updated_at",
+        ]
+
+
+class CertificationStatusSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="kind.code", read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = ["kind", "status", "issued_on", "expires_on"]
+
+
+class FinancingSummarySerializer(serializers.Serializer):
+    events = serializers.IntegerField(help_text=_("Financing events you may see."))
+    equity_total = serializers.DecimalField(**MONEY, help_text=_("Sum of equity rounds in CNY."))
+    loans_total = serializers.DecimalField(
+        **MONEY, help_text=_("Sum of loans in CNY (disbursed or settled, or recorded without a status).")
+    )
+    last_financing_on = serializers.DateField(allow_null=True)
+
+
+class YearlyFiguresSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = YearlyFigures
+        fields = [
+            "year",
+            "revenue",
+            "rd_expense",
+            "rd_expense_domestic",
+            "high_tech_revenue",
+            "total_assets",
+            "tax_paid",
+            "employees",
+            "rd_staff",
+            "ip_class1",
+            "ip_class2",
+            "angel_vc_received",
+            "updated_at",
+        ]
+
+
+FUNDED_LOAN_STATUSES = {
+    "",
+    LoanStatus.DISBURSED,
+    LoanStatus.REPAID,
+    LoanStatus.DEFAULTED,
+    LoanStatus.COMPENSATED,
+}
+
+
+def financing_summary(events: list[FinancingEvent]) -> dict:
+    equity = loans = Decimal("0.00")
+    for event in events:
+        if event.amount is None or event.currency != "CNY":
+            continue
+        if event.kind == FinancingKind.EQUITY:
+            equity += event.amount
+        elif event.kind == FinancingKind.LOAN and event.loan_status in FUNDED_LOAN_STATUSES:
+            loans += event.amount
+    dates = [e.occurred_on for e in events if e.occurred_on is not None]
+    return {
+        "events": len(events),
+        "equity_total": equity,
+        "loans_total": loans,
+        "last_financing_on": max(dates) if dates else None,
+    }
+
+
+class FirmSerializer(serializers.ModelSerializer):
+    """A firm as a lender sees it; reads the prefetches of ``firm_list_for_bank``."""
+
+    current_residency = ResidencyBriefSerializer(
+        source="api_current_residency", read_only=True, allow_null=True, help_text=_("Latest open residency.")
+    )
+    certifications = CertificationStatusSerializer(source="api_certifications", many=True, read_only=True)
+    financing_summary = FinancingSummarySerializer(source="api_financing_summary", read_only=True)
+    latest_figures = YearlyFiguresSerializer(source="api_latest_figures", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Firm
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "credit_code",
+            "founded_on",
+            "founded_precision",
+            "industry",
+            "industry_detail",
+            "website",
+            "updated_at",
+            "current_residency",
+            "certifications",
+            "financing_summary",
+            "latest_figures",
+        ]
+
+    def to_representation(self, firm: Firm) -> dict:
+        # Derived from the prefetches of firm_list_for_bank: no query per firm.
+        firm.api_current_residency = firm.open_residencies[0] if firm.open_residencies else None
+        firm.api_financing_summary = financing_summary(firm.visible_financing)
+        firm.api_latest_figures = firm.latest_figures[0] if firm.latest_figures else None
+        return super().to_representation(firm)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = FinancingParticipant
+        fields = ["organisation", "role"]
+
+
+class ProgrammeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["id", "name", "name_en", "kind"]
+
+
+class FinancingEventSerializer(serializers.ModelSerializer):
+    programme = ProgrammeBriefSerializer(read_only=True, allow_null=True)
+    participants = ParticipantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FinancingEvent
+        fields = [
+            "id",
+            "kind",
+            "instrument",
+            "programme",
+            "amount",
+            "currency",
+            "amount_precision",
+            "occurred_on",
+            "date_precision",
+            "term_months",
+            "loan_status",
+            "participants",
+            "updated_at",
+        ]
+
+
+class FirmBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Firm
+        fields = ["id", "name", "name_en", "credit_code"]
+
+
+class WhiteListEntrySerializer(serializers.ModelSerializer):
+    firm = FirmBriefSerializer(read_only=True)
+    incubator = IncubatorBriefSerializer(read_only=True)
+    bank = serializers.CharField(source="bank.name", read_only=True)
+
+    class Meta:
+        model = BankRecommendation
+        fields = ["id", "firm", "incubator", "bank", "recommended_on", "status", "reason", "updated_at"]
+
+
+class LoanDecisionSerializer(serializers.ModelSerializer):
+    recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = LoanDecision
+        fields = ["status", "decided_on", "amount", "term_months", "note", "recorded_at"]
+
+
+class LoanSerializer(serializers.ModelSerializer):
+    firm = serializers.IntegerField(source="event.firm_id", read_only=True)
+    financing_event = serializers.IntegerField(source="event_id", read_only=True)
+    bank = serializers.CharField(source="bank.name", read_only=True)
+    instrument = serializers.ChoiceField(source="event.instrument", choices=LOAN_INSTRUMENTS, read_only=True)
+    status = serializers.ChoiceField(source="event.loan_status", choices=LoanStatus.choices, read_only=True)
+    amount = serializers.DecimalField(source="event.amount", **MONEY, read_only=True, allow_null=True)
+    term_months = serializers.IntegerField(source="event.term_months", read_only=True, allow_null=True)
+    programme = serializers.IntegerField(source="event.programme_id", read_only=True, allow_null=True)
+    note = serializers.CharField(source="event.decision_note", read_only=True)
+    decisions = LoanDecisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LoanApplication
+        fields = [
+            "id",
+            "firm",
+            "financing_event",
+            "bank",
+            "reference",
+            "instrument",
+            "status",
+            "applied_on",
+            "requested_amount",
+            "amount",
+            "term_months",
+            "programme",
+            "note",
+            "decisions",
+            "created_at",
+            "updated_at",
+        ]
+
+
+# --- write --------------------------------------------------------------------------------------
+
+
+class LoanApplicationWriteSerializer(StrictInputMixin, serializers.Serializer):
+    instrument = serializers.ChoiceField(choices=[(i.value, i.label) for i in LOAN_INSTRUMENTS])
+    applied_on = serializers.DateField(help_text=_("Date of the application; not in the future."))
+    requested_amount = serializers.DecimalField(
+        **MONEY, min_value=Decimal("0.01"), required=False, allow_null=True, help_text=_("CNY")
+    )
+    term_months = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
+    reference = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text=_("Your own loan id.")
+    )
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(), required=False, allow_null=True, help_text=_("Programme id.")
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class LoanDecisionWriteSerializer(StrictInputMixin, serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in DECISION_STATUSES],
+        help_text=_(
+            "applied → approved | rejected; approved → disbursed | rejected; disbursed → repaid | defaulted; "
+            "defaulted → repaid | compensated."
+        ),
+    )
+    decided_on = serializers.DateField(help_text=_("Not in the future, not before the previous step."))
+    amount = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        help_text=_("CNY; required for an approval."),
+    )
+    term_months = serializers.IntegerField(
+        min_value=1, max_value=600, required=False, allow_null=True, help_text=_("Required for an approval.")
+    )
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required for a rejection."),
+    )
