@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from accounts.models import IncubatorMembership, User
+from accounts.models import ApiKey, IdempotencyRecord, IncubatorMembership, LoanApplication, User
 from portfolio.choices import (
     DeadlineStatus,
     ExitReason,
@@ -116,6 +116,35 @@ def _hnte_obligation(code: str) -> Obligation:
     return Obligation.objects.get(kind__code="hnte", code=code)
 
 
+def _api_key(**fields: Any) -> ApiKey:
+    return ApiKey.objects.create(
+        organisation=fields.pop("organisation", None) or BankFactory(),
+        name="loan system",
+        prefix=fields.pop("prefix", "abcd1234"),
+        hashed_key="0" * 64,
+        **fields,
+    )
+
+
+def _idempotency_record() -> IdempotencyRecord:
+    return IdempotencyRecord.objects.create(
+        scope="key:1",
+        key="retry-1",
+        fingerprint="f" * 64,
+        method="POST",
+        path="/api/v1/firms/1/loans/",
+        response_status=201,
+        response_body="{}",
+    )
+
+
+def _loan(bank=None, reference: str = "L-2024-001") -> LoanApplication:
+    event = FinancingEventFactory(kind=FinancingKind.LOAN, instrument=Instrument.CREDIT)
+    return LoanApplication.objects.create(
+        event=event, bank=bank or BankFactory(), reference=reference, applied_on=datetime.date(2024, 5, 1)
+    )
+
+
 FIGURE_AMOUNTS = [
     "revenue",
     "rd_expense",
@@ -138,6 +167,38 @@ CASES = [
         MembershipFactory,
         duplicate=lambda m: IncubatorMembership(user=m.user, incubator=m.incubator, role="manager"),
     ),
+    Bad(
+        "accounts_apikey_unique_name_per_org",
+        _api_key,
+        duplicate=lambda k: ApiKey(
+            organisation=k.organisation, name=k.name, prefix="efgh5678", hashed_key="1" * 64
+        ),
+    ),
+    Bad("accounts_apikey_rate_positive", _api_key, change={"rate_per_minute": 0}),
+    Bad(
+        "accounts_idempotency_unique_key",
+        _idempotency_record,
+        duplicate=lambda r: IdempotencyRecord(
+            scope=r.scope,
+            key=r.key,
+            fingerprint="e" * 64,
+            method="POST",
+            path=r.path,
+            response_status=201,
+            response_body="{}",
+        ),
+    ),
+    Bad(
+        "accounts_loan_unique_reference_per_bank",
+        _loan,
+        duplicate=lambda loan: LoanApplication(
+            event=FinancingEventFactory(kind=FinancingKind.LOAN, instrument=Instrument.CREDIT),
+            bank=loan.bank,
+            reference=loan.reference,
+            applied_on=loan.applied_on,
+        ),
+    ),
+    Bad("accounts_loan_requested_amount_positive", _loan, change={"requested_amount": Decimal(0)}),
     # firms
     Bad(
         "portfolio_firm_name_unique",
