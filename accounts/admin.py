@@ -47,6 +47,15 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     autocomplete_fields = ["organisation"]
     inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Memberships give role groups: keep them in step, after the form's own groups saved.
+        from portfolio.services.staff_roles import staff_roles_sync_user
+
+        if any(fs.model is IncubatorMembership and fs.has_changed() for fs in formsets):
+            staff_roles_sync_user(user=form.instance)
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "phone", "preferred_language", "organisation")}),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "import_export",
@@ -182,6 +183,10 @@ API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
 # set on the API's base view (portfolio/api/views.py), not as global defaults.
 REST_FRAMEWORK |= {"EXCEPTION_HANDLER": "portfolio.api.errors.exception_handler"}
 SPECTACULAR_SETTINGS |= {
+    # Swagger UI served from our own static files: the docs work with no internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {

@@ -111,3 +111,9 @@ def fuzz(operation, *, headers: dict, firm_id: int, loan_id: int) -> int:
 
     check()
     return len(calls)
+
+
+def test_docs_serve_swagger_ui_from_our_own_static_files(client):
+    page = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr.net" not in page

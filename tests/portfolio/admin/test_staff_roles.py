@@ -70,3 +70,29 @@ def test_membership_added_on_the_incubator_page_gives_the_role_group(admin_clien
     newcomer.refresh_from_db()
     assert newcomer.is_staff
     assert list(newcomer.groups.values_list("name", flat=True)) == ["Counsellor"]
+
+
+def test_membership_added_on_the_user_page_gives_the_role_group(admin_client, portfolio):
+    call_command("setup_staff_roles")
+    newcomer = UserFactory(is_staff=False)
+    url = reverse("admin:accounts_user_change", args=[newcomer.pk])
+    page = admin_client.get(url)
+    prefix = next(i.formset.prefix for i in page.context["inline_admin_formsets"])
+    data = form_data(page)
+    row = data[f"{prefix}-TOTAL_FORMS"]
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(int(row) + 1),
+            f"{prefix}-{row}-incubator": str(portfolio.incubator.pk),
+            f"{prefix}-{row}-role": StaffRole.LIAISON,
+            f"{prefix}-{row}-receives_reminders": "on",
+            # The user page shows date_joined as a split date/time widget.
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff
+    assert list(newcomer.groups.values_list("name", flat=True)) == ["Liaison"]
