@@ -55,7 +55,7 @@ def due_threshold(reminder_days: Iterable[int], left: int) -> int | None:
 
     A threshold t is crossed once ``left <= t``; of the crossed ones the most urgent is the
     smallest, i.e. min{t : t >= left}. With [90, 30, 7, 1]: 91 days left -> None, 90 -> 90,
-    31 -> 30, 8 -> 7, 7 -> 7, 1 -> 1, 0 (due today) -> 1, past (< 0) -> None: an overdue
+    31 -> 90, 30 -> 30, 8 -> 30, 7 -> 7, 1 -> 1, 0 (due today) -> 1, past (< 0) -> None: an overdue
     deadline is shown in the digest and the admin, never mailed.
     """
     if left < 0:
@@ -304,7 +304,7 @@ def _claim(model: Outbound, pk: int) -> tuple[models.Model | None, str]:
             reason = ""
             if deadline is None or deadline["status"] != DeadlineStatus.OPEN:
                 reason = "deadline no longer open (done or superseded)"
-            elif deadline["due_on"] < max(timezone.localdate(), row.for_date):
+            elif deadline["due_on"] < send_day(row):
                 reason = "deadline passed before the reminder could be sent"
             if reason:
                 row.status, row.last_error = DeliveryStatus.CANCELLED, reason
@@ -405,6 +405,14 @@ def _record_failure(model: Outbound, row, transient: bool, reason: str, subject:
 # --- The emails ---
 
 
+def send_day(delivery: ReminderDelivery) -> datetime.date:
+    """The pass's day moved on by the days since it recorded the delivery (a retry may be late).
+
+    Counting from the pass's day, not the calendar, keeps ``send_reminders --today`` coherent.
+    """
+    return delivery.for_date + (timezone.localdate() - timezone.localdate(delivery.created_at))
+
+
 def message_id(model: Outbound, pk: int) -> str:
     """Stable across attempts, so a duplicate is recognisable as the same delivery."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
@@ -446,7 +454,7 @@ def build_message(model: Outbound, pk: int, *, connection=None) -> EmailMultiAlt
 def reminder_context(delivery: ReminderDelivery) -> dict:
     deadline = delivery.deadline
     language = delivery.language
-    today = max(timezone.localdate(), delivery.for_date)
+    today = send_day(delivery)
     return {
         "delivery": delivery,
         "firm_name": _localized(deadline.firm, "name", language),
