@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows(deadline):
-    return sorted(ReminderDelivery.objects.filter(deadline=deadline).values_list("threshold", "email", "status"))
+    return sorted(
+        ReminderDelivery.objects.filter(deadline=deadline).values_list("threshold", "email", "status")
+    )
 
 
 def test_pass_records_one_delivery_per_contact_and_responsible_staff(deadline, contacts, liaison):
