@@ -157,7 +157,9 @@ def test_two_workers_and_two_passes_deliver_each_reminder_once(env, smtp, worker
 
 def _parts(message) -> tuple[str, str]:
     parts = {
-        p.get_content_type(): p.get_payload(decode=True).decode() for p in message.walk() if not p.is_multipart()
+        p.get_content_type(): p.get_payload(decode=True).decode()
+        for p in message.walk()
+        if not p.is_multipart()
     }
     return parts["text/plain"], parts["text/html"]
 
