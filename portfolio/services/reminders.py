@@ -299,6 +299,12 @@ def _claim(model: Outbound, pk: int) -> tuple[models.Model | None, str]:
         )
         if row is None:
             return None, "skipped"
+        if row.status == DeliveryStatus.SENDING and row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            # Its senders keep dying while sending it: stop, and let staff look at it.
+            row.status = DeliveryStatus.FAILED
+            row.last_error = f"the sender died during each of {row.attempts} attempts"
+            row.save(update_fields=["status", "last_error", "updated_at"])
+            return None, DeliveryStatus.FAILED
         if model is ReminderDelivery:
             deadline = Deadline.objects.filter(pk=row.deadline_id).values("status", "due_on").first()
             reason = ""

@@ -174,3 +174,15 @@ def test_a_live_claim_is_left_alone(deadline, contacts):
     )
     assert [o.status for o in outbound_send(ReminderDelivery, [delivery.pk])] == ["skipped"]
     assert mail.outbox == []
+
+
+def test_a_delivery_whose_senders_keep_dying_fails_after_the_last_attempt(deadline, contacts, settings):
+    delivery = _record(email="smith@hailan.example.org")
+    stale = timezone.now() - datetime.timedelta(seconds=settings.REMINDER_SENDING_LEASE_SECONDS + 1)
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(
+        status="sending", attempts=settings.REMINDER_MAX_ATTEMPTS, claimed_at=stale
+    )
+    assert [o.status for o in outbound_send(ReminderDelivery, [delivery.pk])] == ["failed"]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED and "died" in delivery.last_error
+    assert mail.outbox == []
