@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from portfolio.models import DeliveryStatus, ReminderDelivery
 from portfolio.services.reminders import reminder_pass
-from tests.factories import CertificationFactory, ContactFactory, FirmFactory, ResidencyFactory, UserFactory
+from tests.factories import (
+    CertificationFactory,
+    ContactFactory,
+    FirmFactory,
+    ResidencyFactory,
+    UserFactory,
+    kind,
+)
 from tests.portfolio.reminders.conftest import ISSUED, THIRTY_DAYS_BEFORE
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +100,33 @@ def test_open_deadlines_page_shows_overdue_first(superuser_client, deadline, con
     due = [d.due_on for d in response.context["cl"].result_list]
     assert due == sorted(due) and deadline.due_on in due
     assert "days overdue" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_open_deadlines_query_count_does_not_grow_with_rows(
+    superuser_client, incubator, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        CertificationFactory(firm=FirmFactory(), kind=kind("medical_device"), issued_on=ISSUED)
+    with django_assert_num_queries(13):  # the list filters' choices (kinds, obligations) included
+        response = superuser_client.get(reverse("admin:portfolio_opendeadline_changelist"))
+    assert response.context["cl"].result_count == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_digest_changelist_query_count_does_not_grow_with_rows(
+    superuser_client, rows, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from portfolio.models import DigestDelivery
+
+    DigestDelivery.objects.bulk_create(
+        DigestDelivery(
+            user=UserFactory(), week_of=ISSUED, email=f"s{n}@x.org", next_attempt_at=timezone.now()
+        )
+        for n in range(rows)
+    )
+    with django_assert_num_queries(5):
+        response = superuser_client.get(reverse("admin:portfolio_digestdelivery_changelist"))
+    assert response.context["cl"].result_count == rows
