@@ -152,7 +152,7 @@ class OpenDeadlineAdmin(ReadOnlyAdmin):
     """Open deadlines, soonest (and so overdue) first, with what the reminders did about them."""
 
     list_display = ["due_on", "days_left", "firm", "certification_kind", "obligation_name", "reminders"]
-    list_filter = [UrgencyFilter, "certification__kind", "obligation"]
+    list_filter = [UrgencyFilter, "certification__kind"]
     search_fields = ["firm__name", "firm__name_en"]
     list_select_related = ["firm", "obligation", "certification__kind"]
     ordering = ["due_on", "id"]
