@@ -46,6 +46,7 @@ def worker_rate() -> dict:
 
 def smtplib_rate(port: int) -> dict:
     import smtplib
+    from email.utils import parseaddr
 
     from django.conf import settings
 
@@ -55,7 +56,8 @@ def smtplib_rate(port: int) -> dict:
     messages = [
         build_message(ReminderDelivery, pk) for pk in ReminderDelivery.objects.values_list("pk", flat=True)
     ]
-    payloads = [(m.from_email, m.to, m.message().as_bytes()) for m in messages]
+    # As Django's SMTP backend does: envelope address only, CRLF line ends.
+    payloads = [(parseaddr(m.from_email)[1], m.to, m.message().as_bytes(linesep="\r\n")) for m in messages]
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port, timeout=settings.EMAIL_TIMEOUT) as smtp:
         for sender, to, payload in payloads:
@@ -159,6 +161,9 @@ def main() -> None:
             print(f"{handed_over} reminders")
             print("one worker:   ", child("worker_rate", env).strip())
             print("smtplib loop: ", child("smtplib", env, str(smtp_port)).strip())
+            worker.terminate()
+            worker.wait(30)
+            worker = None
     finally:
         if worker:
             worker.terminate()

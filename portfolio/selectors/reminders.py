@@ -166,11 +166,11 @@ def _unique(recipients: list[Recipient]) -> list[Recipient]:
     return out
 
 
-def reminder_delivery_for_sending(delivery_id: int) -> ReminderDelivery:
-    """A delivery with everything its email shows, in one query."""
+def reminder_deliveries_for_sending(ids: list[int]) -> dict[int, ReminderDelivery]:
+    """Deliveries with everything their emails show, in one query."""
     return ReminderDelivery.objects.select_related(
         "deadline__firm", "deadline__obligation", "deadline__certification__kind"
-    ).get(pk=delivery_id)
+    ).in_bulk(ids)
 
 
 # --- The weekly digest ---
@@ -234,5 +234,5 @@ def digest_content(*, user_id: int, today: datetime.date, weeks: int) -> DigestC
     )
 
 
-def digest_for_sending(digest_id: int) -> DigestDelivery:
-    return DigestDelivery.objects.select_related("user").get(pk=digest_id)
+def digests_for_sending(ids: list[int]) -> dict[int, DigestDelivery]:
+    return DigestDelivery.objects.select_related("user").in_bulk(ids)

@@ -20,7 +20,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -28,13 +28,13 @@ from portfolio.choices import DeadlineStatus
 from portfolio.models import Deadline, DeliveryStatus, DigestDelivery, ReminderDelivery
 from portfolio.selectors.reminders import (
     digest_content,
-    digest_for_sending,
     digest_recipients,
+    digests_for_sending,
     open_deadlines_between,
     recipients_for_firms,
     recorded_reminders,
     reminder_days_by_kind,
-    reminder_delivery_for_sending,
+    reminder_deliveries_for_sending,
 )
 
 logger = logging.getLogger(__name__)
@@ -287,41 +287,59 @@ def retry_delay(attempts: int) -> int:
     return int(min(base * 2 ** max(attempts - 1, 0), settings.REMINDER_RETRY_CAP_SECONDS))
 
 
-def _claim(model: Outbound, pk: int) -> tuple[models.Model | None, str]:
-    """Take one email for sending, or say why not. Its own short transaction."""
+def _claim(model: Outbound, ids: list[int]) -> tuple[list, list[SendOutcome]]:
+    """Take the given emails for sending in one short transaction; say why for the others.
+
+    Claimed rows are ``sending`` with attempts + 1 and the claim time. Rows that are not
+    waiting, or are locked by another sender right now, are skipped.
+    """
     now = timezone.now()
+    refused: list[SendOutcome] = []
     with transaction.atomic():
-        row = (
+        rows = list(
             model.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk)
+            .filter(pk__in=ids)
             .filter(_waiting(now, requeue=False))
-            .first()
+            .order_by("pk")
         )
-        if row is None:
-            return None, "skipped"
-        if row.status == DeliveryStatus.SENDING and row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            # Its senders keep dying while sending it: stop, and let staff look at it.
-            row.status = DeliveryStatus.FAILED
-            row.last_error = f"the sender died during each of {row.attempts} attempts"
-            row.save(update_fields=["status", "last_error", "updated_at"])
-            return None, DeliveryStatus.FAILED
+        deadlines = {}
         if model is ReminderDelivery:
-            deadline = Deadline.objects.filter(pk=row.deadline_id).values("status", "due_on").first()
-            reason = ""
-            if deadline is None or deadline["status"] != DeadlineStatus.OPEN:
-                reason = "deadline no longer open (done or superseded)"
-            elif deadline["due_on"] < send_day(row):
-                reason = "deadline passed before the reminder could be sent"
-            if reason:
-                row.status, row.last_error = DeliveryStatus.CANCELLED, reason
+            deadlines = {
+                pk: (status, due_on)
+                for pk, status, due_on in Deadline.objects.filter(
+                    pk__in={r.deadline_id for r in rows}
+                ).values_list("pk", "status", "due_on")
+            }
+        claimed = []
+        for row in rows:
+            status, reason = _refusal(model, row, deadlines)
+            if status:
+                row.status, row.last_error = status, reason
                 row.save(update_fields=["status", "last_error", "updated_at"])
-                return None, DeliveryStatus.CANCELLED
-        row.status = DeliveryStatus.SENDING
-        row.attempts += 1
-        row.claimed_at = now
-        row.message_id = message_id(model, pk)
-        row.save(update_fields=["status", "attempts", "claimed_at", "message_id", "updated_at"])
-    return row, DeliveryStatus.SENDING
+                refused.append(SendOutcome(row.pk, row.email, status, error=reason))
+            else:
+                claimed.append(row)
+        model.objects.filter(pk__in=[r.pk for r in claimed]).update(
+            status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now, updated_at=now
+        )
+        for row in claimed:
+            row.status, row.attempts, row.claimed_at = DeliveryStatus.SENDING, row.attempts + 1, now
+    taken = {r.pk for r in rows}
+    refused += [SendOutcome(pk, "", "skipped") for pk in ids if pk not in taken]
+    return claimed, refused
+
+
+def _refusal(model: Outbound, row, deadlines: dict) -> tuple[str, str]:
+    if row.status == DeliveryStatus.SENDING and row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        # Its senders keep dying while sending it: stop, and let staff look at it.
+        return DeliveryStatus.FAILED, f"the sender died during each of {row.attempts} attempts"
+    if model is ReminderDelivery:
+        status, due_on = deadlines.get(row.deadline_id, (None, None))
+        if status != DeadlineStatus.OPEN:
+            return DeliveryStatus.CANCELLED, "deadline no longer open (done or superseded)"
+        if due_on < send_day(row):
+            return DeliveryStatus.CANCELLED, "deadline passed before the reminder could be sent"
+    return "", ""
 
 
 def _finish(model: Outbound, row: models.Model, **fields: object) -> bool:
@@ -337,30 +355,29 @@ def _finish(model: Outbound, row: models.Model, **fields: object) -> bool:
 
 
 def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> list[SendOutcome]:
-    """Send the given emails, each claimed and recorded in its own transaction (tasks call this).
+    """Send the given emails (tasks call this with up to REMINDER_SEND_BATCH_SIZE ids).
 
-    Safe to run twice or concurrently: a row that is not waiting, or is locked by another
-    sender, is skipped.
+    Claimed together in one transaction, then each is sent and its outcome recorded in its
+    own transaction right after the SMTP server answers. Safe to run twice or concurrently.
     """
     from celery import current_app
 
+    claimed, outcomes = _claim(model, list(ids))
+    if not claimed:
+        return outcomes
+    loaded = load_for_sending(model, [row.pk for row in claimed])
     connection = connection or get_connection(fail_silently=False)
     opened = False
-    outcomes = []
     try:
-        for pk in ids:
-            row, state = _claim(model, pk)
-            if row is None:
-                outcomes.append(SendOutcome(pk, "", state))
-                continue
+        for row in claimed:
             try:
-                message = build_message(model, pk, connection=connection)
+                message = build_message(model, loaded[row.pk], connection=connection)
             except Exception as exc:
-                logger.exception("could not build %s %s", model.__name__, pk)
+                logger.exception("could not build %s %s", model.__name__, row.pk)
                 _finish(
                     model, row, status=DeliveryStatus.FAILED, last_error=f"could not build the email: {exc}"
                 )
-                outcomes.append(SendOutcome(pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
+                outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
                 continue
             try:
                 if not opened:
@@ -374,8 +391,14 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
                 opened = False
                 outcomes.append(_record_failure(model, row, transient, reason, message.subject, current_app))
                 continue
-            _finish(model, row, status=DeliveryStatus.SENT, sent_at=timezone.now())
-            outcomes.append(SendOutcome(pk, row.email, DeliveryStatus.SENT, subject=message.subject))
+            _finish(
+                model,
+                row,
+                status=DeliveryStatus.SENT,
+                sent_at=timezone.now(),
+                message_id=message_id(model, row.pk),
+            )
+            outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
     finally:
         if opened:
             connection.close()
@@ -435,12 +458,17 @@ def _localized(obj, field_name: str, language: str) -> str:
     return chinese if language != "en" else (getattr(obj, f"{field_name}_en", "") or chinese)
 
 
-def build_message(model: Outbound, pk: int, *, connection=None) -> EmailMultiAlternatives:
+def load_for_sending(model: Outbound, ids: list[int]) -> dict[int, models.Model]:
+    """The emails with everything they show, in one query."""
     if model is ReminderDelivery:
-        delivery = reminder_delivery_for_sending(pk)
+        return reminder_deliveries_for_sending(ids)
+    return digests_for_sending(ids)
+
+
+def build_message(model: Outbound, delivery, *, connection=None) -> EmailMultiAlternatives:
+    if model is ReminderDelivery:
         template, context = "reminder", reminder_context(delivery)
     else:
-        delivery = digest_for_sending(pk)
         template, context = "digest", digest_context(delivery)
     with translation.override(delivery.language):
         subject = " ".join(render_to_string(f"portfolio/email/{template}_subject.txt", context).split())
@@ -451,7 +479,7 @@ def build_message(model: Outbound, pk: int, *, connection=None) -> EmailMultiAlt
         body=text,
         to=[delivery.email],
         connection=connection,
-        headers={"Message-ID": message_id(model, pk), "Content-Language": delivery.language},
+        headers={"Message-ID": message_id(model, delivery.pk), "Content-Language": delivery.language},
     )
     message.attach_alternative(html, "text/html")
     return message
