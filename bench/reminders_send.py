@@ -51,11 +51,10 @@ def smtplib_rate(port: int) -> dict:
     from django.conf import settings
 
     from portfolio.models import ReminderDelivery
-    from portfolio.services.reminders import build_message
+    from portfolio.services.reminders import build_message, load_for_sending
 
-    messages = [
-        build_message(ReminderDelivery, pk) for pk in ReminderDelivery.objects.values_list("pk", flat=True)
-    ]
+    loaded = load_for_sending(ReminderDelivery, list(ReminderDelivery.objects.values_list("pk", flat=True)))
+    messages = [build_message(ReminderDelivery, delivery) for delivery in loaded.values()]
     # As Django's SMTP backend does: envelope address only, CRLF line ends.
     payloads = [(parseaddr(m.from_email)[1], m.to, m.message().as_bytes(linesep="\r\n")) for m in messages]
     started = time.perf_counter()
