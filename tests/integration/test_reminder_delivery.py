@@ -32,7 +32,14 @@ from tests.services import require, require_redis
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TODAY = "2025-05-01"  # 30 days before the HNTE annual report of 31 May 2025
-CELERY_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex", "_kombu.binding.celery")
+CELERY_KEYS = (
+    "celery",
+    "unacked",
+    "unacked_index",
+    "unacked_mutex",
+    "_kombu.binding.celery",
+    "_kombu.binding.celery.pidbox",
+)
 
 
 @pytest.fixture
