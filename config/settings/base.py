@@ -206,3 +206,25 @@ SPECTACULAR_SETTINGS |= {
         {"name": "loans", "description": "Loan applications and decisions you record."},
     ],
 }
+# --- Reminders: deadline emails and the weekly digest (portfolio/services/reminders.py) ---
+# The schedules themselves are django-celery-beat rows (admin > Periodic tasks): an hourly pass
+# and a Monday digest, created by migration portfolio 0004. Each kind's reminder days are data
+# (admin > Certification kinds); this default is used only for a kind whose list is empty.
+REMINDER_DEFAULT_DAYS = [90, 30, 7, 1]
+# Deadlines read per query by the pass, and delivery ids handed to one worker task.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 1000, minimum=1)
+REMINDER_SEND_BATCH_SIZE = env_int("REMINDER_SEND_BATCH_SIZE", 50, minimum=1)
+# Transient SMTP errors (4xx, refused connection, timeout): retried after base * 2^(n-1)
+# seconds, never more than the cap, and marked failed after the last attempt.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8, minimum=1)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_RETRY_CAP_SECONDS = env_int("REMINDER_RETRY_CAP_SECONDS", 1800)
+# A claimed ("sending") email whose claim is older than this is taken to be orphaned by a dead
+# worker and sent again. It must exceed the task's hard time limit, so that no live worker can
+# still be sending it: see the README on the one duplicate window this leaves.
+REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 900, minimum=1)
+# A pending email handed to the workers but not claimed after this long (the queue lost it,
+# e.g. Redis restarted) is handed over again by the next pass.
+REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 900)
+# How far ahead the weekly digest looks.
+REMINDER_DIGEST_WEEKS = env_int("REMINDER_DIGEST_WEEKS", 8, minimum=1)

@@ -10,6 +10,13 @@ from portfolio.models.firms import Contact, Firm, FirmAlias, Milestone, Residenc
 from portfolio.models.incubators import Incubator
 from portfolio.models.mentoring import Mentor, ServiceRecord
 from portfolio.models.partners import BankRecommendation, Consent
+from portfolio.models.reminders import (
+    DeliveryStatus,
+    DigestDelivery,
+    OpenDeadline,
+    RecipientKind,
+    ReminderDelivery,
+)
 
 __all__ = [
     "BankRecommendation",
@@ -18,6 +25,8 @@ __all__ = [
     "Consent",
     "Contact",
     "Deadline",
+    "DeliveryStatus",
+    "DigestDelivery",
     "FinancingEvent",
     "FinancingParticipant",
     "Firm",
@@ -27,7 +36,10 @@ __all__ = [
     "Milestone",
     "Obligation",
     "ObligationWindow",
+    "OpenDeadline",
     "Programme",
+    "RecipientKind",
+    "ReminderDelivery",
     "Residency",
     "ServiceRecord",
     "YearlyFigures",

@@ -1,0 +1,177 @@
+"""Benchmark: reminders delivered per second by one Celery worker, against a plain smtplib loop.
+
+    python bench/reminders_send.py --messages 2000
+
+Creates a throwaway database (incubator_bench_reminders_send) with ``messages`` due reminders,
+starts a sink SMTP server (aiosmtpd, in its own process), a throwaway redis-server and one
+worker (prefork, concurrency 1), runs the pass, and waits until every reminder is recorded as
+sent. Then sends the very same messages (rendered beforehand) with smtplib over one connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.reminders_common import (
+    ROOT,
+    Redis,
+    child_env,
+    create_database,
+    drop_database,
+    free_port,
+    wait_port,
+)
+
+DATABASE = "incubator_bench_reminders_send"
+
+
+def worker_rate() -> dict:
+    from django.db.models import Max, Min
+
+    from portfolio.models import DeliveryStatus, ReminderDelivery
+
+    rows = ReminderDelivery.objects.filter(status=DeliveryStatus.SENT)
+    span = rows.aggregate(first=Min("claimed_at"), last=Max("sent_at"))
+    seconds = (span["last"] - span["first"]).total_seconds()
+    count = rows.count()
+    return {"sent": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 1)}
+
+
+def smtplib_rate(port: int) -> dict:
+    import smtplib
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    from portfolio.models import ReminderDelivery
+    from portfolio.services.reminders import build_message, load_for_sending
+
+    loaded = load_for_sending(ReminderDelivery, list(ReminderDelivery.objects.values_list("pk", flat=True)))
+    messages = [build_message(ReminderDelivery, delivery) for delivery in loaded.values()]
+    # As Django's SMTP backend does: envelope address only, CRLF line ends.
+    payloads = [(parseaddr(m.from_email)[1], m.to, m.message().as_bytes(linesep="\r\n")) for m in messages]
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=settings.EMAIL_TIMEOUT) as smtp:
+        for sender, to, payload in payloads:
+            smtp.sendmail(sender, to, payload)
+    seconds = time.perf_counter() - started
+    return {
+        "sent": len(payloads),
+        "seconds": round(seconds, 2),
+        "per_second": round(len(payloads) / seconds, 1),
+    }
+
+
+def child(mode: str, env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", mode, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise SystemExit(result.stdout + result.stderr)
+    return result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        import django
+
+        django.setup()
+        mode = args.child[0]
+        if mode == "generate":
+            from bench.reminders_pass import generate
+
+            # Each due deadline reminds its firm's contact and the liaison: two messages.
+            generate(int(args.child[1]), int(args.child[1]))
+        elif mode == "pass":
+            from bench.reminders_pass import TODAY
+            from portfolio.services.reminders import reminder_pass
+
+            print(len(reminder_pass(today=TODAY).handed_over))
+        elif mode == "count":
+            from portfolio.models import DeliveryStatus, ReminderDelivery
+
+            print(ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count())
+        elif mode == "worker_rate":
+            print(json.dumps(worker_rate()))
+        else:
+            print(json.dumps(smtplib_rate(int(args.child[1]))))
+        return
+
+    smtp_port = free_port()
+    url = create_database(DATABASE)
+    sink = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+            "-l",
+            f"127.0.0.1:{smtp_port}",
+        ]
+    )
+    worker = None
+    try:
+        wait_port(smtp_port)
+        with Redis() as redis_url:
+            env = child_env(
+                url,
+                REDIS_URL=redis_url,
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(smtp_port),
+                DJANGO_LOG_LEVEL="WARNING",
+            )
+            child("generate", env, str(args.messages // 2))
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "-l",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+            handed_over = int(child("pass", env))
+            deadline = time.monotonic() + 600
+            while int(child("count", env)) < handed_over and time.monotonic() < deadline:
+                time.sleep(1)
+            print(f"{handed_over} reminders")
+            print("one worker:   ", child("worker_rate", env).strip())
+            print("smtplib loop: ", child("smtplib", env, str(smtp_port)).strip())
+            worker.terminate()
+            worker.wait(30)
+            worker = None
+    finally:
+        if worker:
+            worker.terminate()
+            worker.wait(30)
+        sink.terminate()
+        sink.wait(10)
+        if not args.keep:
+            drop_database(DATABASE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Celery tasks of the portfolio. Each takes ids (or nothing) and is safe to run twice.
+
+Late acknowledgement and requeue on worker loss are on for every task (settings/base.py); a
+task that runs twice finds its rows already claimed or sent and skips them.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from portfolio.models import DigestDelivery, ReminderDelivery
+from portfolio.services import reminders
+
+
+@shared_task(name="portfolio.tasks.reminder_pass")
+def reminder_pass() -> dict[str, int]:
+    """Beat, hourly: record the reminders that fell due and hand them to the workers."""
+    result = reminders.reminder_pass(enqueue=True)
+    return {"scanned": result.scanned, "recorded": result.recorded, "handed_over": len(result.handed_over)}
+
+
+@shared_task(name="portfolio.tasks.deliver_reminders")
+def deliver_reminders(delivery_ids: list[int]) -> dict[str, int]:
+    outcomes = reminders.outbound_send(ReminderDelivery, delivery_ids)
+    return _count(outcomes)
+
+
+@shared_task(name="portfolio.tasks.digest_pass")
+def digest_pass() -> dict[str, int]:
+    """Beat, weekly: one digest per staff member with deadlines or failed reminders to read."""
+    planned, handed_over = reminders.digest_pass(enqueue=True)
+    return {"planned": len(planned), "handed_over": len(handed_over)}
+
+
+@shared_task(name="portfolio.tasks.deliver_digests")
+def deliver_digests(digest_ids: list[int]) -> dict[str, int]:
+    return _count(reminders.outbound_send(DigestDelivery, digest_ids))
+
+
+def _count(outcomes: list[reminders.SendOutcome]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return counts
