@@ -75,7 +75,9 @@ def http(url: str, raw_key: str | None, body: dict | None = None) -> tuple[int, 
         return error.code, json.loads(error.read())
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test keeps the migrations' data (certification kinds,
+# beat schedules) for the next transactional test, and the suite's transactional tests agree on it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_http_client_against_a_running_server(server_url):
     bank = BankFactory()
     firm = ConsentFactory(organisation=bank).firm

@@ -29,19 +29,23 @@ from portfolio.models import (
     BankRecommendation,
     Consent,
     Deadline,
+    DigestDelivery,
     FinancingParticipant,
     Firm,
     FirmAlias,
     Obligation,
     ObligationWindow,
     Programme,
+    ReminderDelivery,
     Residency,
     ServiceRecord,
     YearlyFigures,
 )
+from portfolio.models.reminders import DeliveryStatus, RecipientKind
 from tests.factories import (
     BankFactory,
     CertificationFactory,
+    ContactFactory,
     FinancingEventFactory,
     FirmFactory,
     IncubatorFactory,
@@ -145,6 +149,29 @@ def _loan(bank=None, reference: str = "L-2024-001") -> LoanApplication:
     )
 
 
+NOW = datetime.datetime(2024, 5, 11, 9, 0, tzinfo=datetime.UTC)
+
+
+def _reminder(**fields: Any) -> ReminderDelivery:
+    return ReminderDelivery.objects.create(
+        deadline=_cert_deadline(),
+        threshold=30,
+        days_left=20,
+        for_date=datetime.date(2024, 5, 11),
+        recipient_kind=RecipientKind.CONTACT,
+        contact=ContactFactory(),
+        email="contact@firm.example.org",
+        next_attempt_at=NOW,
+        **fields,
+    )
+
+
+def _digest() -> DigestDelivery:
+    return DigestDelivery.objects.create(
+        user=UserFactory(), week_of=datetime.date(2024, 5, 6), email="staff@example.org", next_attempt_at=NOW
+    )
+
+
 FIGURE_AMOUNTS = [
     "revenue",
     "rd_expense",
@@ -199,6 +226,32 @@ CASES = [
         ),
     ),
     Bad("accounts_loan_requested_amount_positive", _loan, change={"requested_amount": Decimal(0)}),
+    # reminders
+    Bad(
+        "portfolio_reminder_once_per_threshold",
+        _reminder,
+        duplicate=lambda r: ReminderDelivery(
+            deadline=r.deadline,
+            threshold=r.threshold,
+            email=r.email,
+            days_left=r.days_left,
+            for_date=r.for_date,
+            recipient_kind=RecipientKind.STAFF,
+            user=UserFactory(),
+            next_attempt_at=NOW,
+        ),
+    ),
+    Bad(
+        "portfolio_reminder_recipient_matches_kind", _reminder, change={"recipient_kind": RecipientKind.STAFF}
+    ),
+    Bad("portfolio_reminder_sent_has_time", _reminder, change={"status": DeliveryStatus.SENT}),
+    Bad(
+        "portfolio_digest_once_per_week",
+        _digest,
+        duplicate=lambda d: DigestDelivery(
+            user=d.user, week_of=d.week_of, email="other@example.org", next_attempt_at=NOW
+        ),
+    ),
     # firms
     Bad(
         "portfolio_firm_name_unique",
