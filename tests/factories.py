@@ -7,15 +7,19 @@ import datetime
 import factory
 
 from accounts.models import IncubatorMembership, Organisation, OrganisationKind, StaffRole, User
-from portfolio.choices import CertificationStatus, FinancingKind, Instrument
+from portfolio.choices import CertificationStatus, FinancingKind, Instrument, ProgrammeKind, ServiceKind
 from portfolio.models import (
+    BankRecommendation,
     Certification,
     CertificationKind,
+    Consent,
     Contact,
     FinancingEvent,
     Firm,
     Incubator,
+    Programme,
     Residency,
+    ServiceRecord,
     YearlyFigures,
 )
 
@@ -136,3 +140,43 @@ class YearlyFiguresFactory(factory.django.DjangoModelFactory):
     rd_expense = 1_500_000
     employees = 60
     rd_staff = 15
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    name = factory.Sequence(lambda n: f"项目{n}")
+    kind = ProgrammeKind.SCIENCE_CREDIT
+    fund_size = 10_000_000
+    risk_share_percent = 50
+
+
+class ServiceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceRecord
+
+    kind = ServiceKind.TRAINING
+    topic = "科小企评价培训"
+    hours = 2
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A consent in force since 2024-01-01, open-ended."""
+
+    class Meta:
+        model = Consent
+
+    firm = factory.SubFactory(FirmFactory)
+    organisation = factory.SubFactory(BankFactory)
+    starts_on = datetime.date(2024, 1, 1)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BankRecommendation
+
+    firm = factory.SubFactory(FirmFactory)
+    incubator = factory.SubFactory(IncubatorFactory)
+    bank = factory.SubFactory(BankFactory)
+    recommended_on = datetime.date(2025, 1, 10)

@@ -53,7 +53,8 @@ def test_admin_revoke_action_stops_the_key(admin_client):
 
 
 def test_access_log_admin_is_read_only_and_filters_per_firm_and_bank(admin_client):
-    from tests.api.conftest import ConsentFactory, make_key
+    from tests.api.conftest import make_key
+    from tests.factories import ConsentFactory
 
     bank = BankFactory()
     firm = ConsentFactory(organisation=bank).firm
@@ -75,7 +76,7 @@ def test_access_log_admin_is_read_only_and_filters_per_firm_and_bank(admin_clien
 
 def test_loan_application_admin_opens(admin_client):
     from portfolio.services.loans import loan_apply
-    from tests.api.conftest import ConsentFactory
+    from tests.factories import ConsentFactory
 
     bank = BankFactory()
     firm = ConsentFactory(organisation=bank).firm

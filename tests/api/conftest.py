@@ -4,34 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-import factory
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey
-from portfolio.models import BankRecommendation, Consent
-from tests.factories import BankFactory, FirmFactory, IncubatorFactory
-
-
-class ConsentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Consent
-
-    firm = factory.SubFactory(FirmFactory)
-    organisation = factory.SubFactory(BankFactory)
-    starts_on = datetime.date(2024, 1, 1)
-
-
-class RecommendationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BankRecommendation
-
-    firm = factory.SubFactory(FirmFactory)
-    incubator = factory.SubFactory(IncubatorFactory)
-    bank = factory.SubFactory(BankFactory)
-    recommended_on = datetime.date(2025, 1, 10)
+from tests.factories import BankFactory, ConsentFactory
 
 
 def make_key(organisation, *, name: str = "loan system", **fields) -> tuple[ApiKey, str]:

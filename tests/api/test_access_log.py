@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import AccessLogEntry
-from tests.api.conftest import ConsentFactory
+from tests.factories import ConsentFactory
 
 pytestmark = pytest.mark.django_db
 

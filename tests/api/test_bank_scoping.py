@@ -7,8 +7,13 @@ from django.utils import timezone
 
 from portfolio.choices import TechField
 from portfolio.services.loans import loan_apply
-from tests.api.conftest import ConsentFactory, RecommendationFactory
-from tests.factories import CertificationFactory, FirmFactory, ResidencyFactory
+from tests.factories import (
+    CertificationFactory,
+    ConsentFactory,
+    FirmFactory,
+    RecommendationFactory,
+    ResidencyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.api.conftest import ConsentFactory, make_key
-from tests.factories import BankFactory
+from tests.api.conftest import make_key
+from tests.factories import BankFactory, ConsentFactory
 from tests.services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]

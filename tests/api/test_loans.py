@@ -173,7 +173,8 @@ def test_failed_write_is_not_remembered_so_the_key_can_be_reused(api, consented_
 
 
 def test_idempotency_keys_of_two_banks_do_not_collide(api, bank, other_bank, consented_firm):
-    from tests.api.conftest import ConsentFactory, key_client, make_key
+    from tests.api.conftest import key_client, make_key
+    from tests.factories import ConsentFactory
 
     ConsentFactory(firm=consented_firm, organisation=other_bank)
     other = key_client(make_key(other_bank)[1])

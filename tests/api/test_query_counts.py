@@ -5,11 +5,12 @@ import datetime
 import pytest
 
 from portfolio.services.loans import loan_apply, loan_decide
-from tests.api.conftest import ConsentFactory, RecommendationFactory
 from tests.factories import (
     CertificationFactory,
+    ConsentFactory,
     FinancingEventFactory,
     FirmFactory,
+    RecommendationFactory,
     ResidencyFactory,
     YearlyFiguresFactory,
 )

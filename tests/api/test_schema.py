@@ -19,10 +19,12 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 from portfolio.services.loans import loan_apply
-from tests.api.conftest import ConsentFactory, RecommendationFactory, make_key
+from tests.api.conftest import make_key
 from tests.factories import (
     CertificationFactory,
+    ConsentFactory,
     FinancingEventFactory,
+    RecommendationFactory,
     ResidencyFactory,
     YearlyFiguresFactory,
 )

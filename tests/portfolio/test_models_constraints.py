@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import factory
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -22,12 +21,9 @@ from portfolio.choices import (
     FinancingKind,
     InstitutionRole,
     Instrument,
-    ProgrammeKind,
-    ServiceKind,
 )
 from portfolio.models import (
     BankRecommendation,
-    Consent,
     Deadline,
     DigestDelivery,
     FinancingParticipant,
@@ -35,22 +31,24 @@ from portfolio.models import (
     FirmAlias,
     Obligation,
     ObligationWindow,
-    Programme,
     ReminderDelivery,
     Residency,
-    ServiceRecord,
     YearlyFigures,
 )
 from portfolio.models.reminders import DeliveryStatus, RecipientKind
 from tests.factories import (
     BankFactory,
     CertificationFactory,
+    ConsentFactory,
     ContactFactory,
     FinancingEventFactory,
     FirmFactory,
     IncubatorFactory,
     MembershipFactory,
+    ProgrammeFactory,
+    RecommendationFactory,
     ResidencyFactory,
+    ServiceRecordFactory,
     UserFactory,
     YearlyFiguresFactory,
 )
@@ -58,44 +56,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 VALID_CREDIT_CODE = "91350100M000100Y43"
-
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-
-    name = factory.Sequence(lambda n: f"项目{n}")
-    kind = ProgrammeKind.SCIENCE_CREDIT
-    fund_size = 10_000_000
-    risk_share_percent = 50
-
-
-class ServiceRecordFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceRecord
-
-    kind = ServiceKind.TRAINING
-    topic = "科小企评价培训"
-    hours = 2
-
-
-class ConsentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Consent
-
-    firm = factory.SubFactory(FirmFactory)
-    organisation = factory.SubFactory(BankFactory)
-    starts_on = datetime.date(2025, 1, 1)
-
-
-class RecommendationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BankRecommendation
-
-    firm = factory.SubFactory(FirmFactory)
-    incubator = factory.SubFactory(IncubatorFactory)
-    bank = factory.SubFactory(BankFactory)
-    recommended_on = datetime.date(2025, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -408,7 +368,7 @@ CASES = [
     ),
     # mentoring and partners
     Bad("portfolio_service_hours_positive", ServiceRecordFactory, change={"hours": 0}),
-    Bad("portfolio_consent_end_after_start", ConsentFactory, change={"ends_on": datetime.date(2024, 12, 31)}),
+    Bad("portfolio_consent_end_after_start", ConsentFactory, change={"ends_on": datetime.date(2023, 12, 31)}),
     Bad(
         "portfolio_recommendation_one_active",
         RecommendationFactory,
