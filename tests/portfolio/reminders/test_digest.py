@@ -27,8 +27,9 @@ def test_digest_lists_overdue_deadlines_first(deadline, contacts, liaison, froze
     digest_pass(enqueue=False)
     [message] = mail.outbox
     assert message.to == [liaison.email]
-    overdue_at = message.body.index("3 days overdue")
-    assert overdue_at < message.body.index("Coming up")
+    # The liaison reads Chinese, the product's default language.
+    overdue_at = message.body.index("已逾期 3 天")
+    assert overdue_at < message.body.index("即将到期")
 
 
 def test_digest_lists_failed_reminders(deadline, contacts, liaison, frozen_today):

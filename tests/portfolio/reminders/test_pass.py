@@ -96,8 +96,9 @@ def test_firm_without_contact_email_reminds_staff_marked_so(deadline, liaison):
     reminder_pass(today=THIRTY_DAYS_BEFORE, enqueue=False)
     delivery = ReminderDelivery.objects.get()
     assert (delivery.email, delivery.firm_has_no_contact) == (liaison.email, True)
-    assert mail.outbox[0].subject.startswith("[Firm has no contact]")
-    assert "no contact with an email address" in mail.outbox[0].body
+    # The liaison reads Chinese, the product's default language.
+    assert mail.outbox[0].subject.startswith("【企业无联系人】")
+    assert "该企业没有留有电子邮箱的联系人" in mail.outbox[0].body
 
 
 def test_managers_are_reminded_when_the_liaison_opted_out(deadline, contacts, liaison, manager, incubator):
