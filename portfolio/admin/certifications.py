@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -283,6 +284,17 @@ class DeadlineAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         # Deadlines follow from certifications; they are never typed in.
         return False
+
+    def get_list_display(self, request):
+        # The link leads to the reminder deliveries; only for those who may open that list.
+        if request.user.has_perm("portfolio.view_reminderdelivery"):
+            return [*self.list_display, "reminders"]
+        return self.list_display
+
+    @admin.display(description=_("reminders"))
+    def reminders(self, deadline: Deadline) -> str:
+        url = reverse("admin:portfolio_reminderdelivery_changelist", current_app=self.admin_site.name)
+        return format_html('<a href="{}?deadline__id__exact={}">{}</a>', url, deadline.pk, _("deliveries"))
 
     @admin.display(description=_("due on"), ordering="due_on")
     def due(self, deadline: Deadline) -> str:
