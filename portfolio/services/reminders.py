@@ -22,6 +22,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from portfolio.choices import DeadlineStatus
@@ -450,7 +451,13 @@ def message_id(model: Outbound, pk: int) -> str:
 
 
 def firm_admin_url(firm_id: int) -> str:
-    return f"{settings.SITE_URL}/admin/portfolio/firm/{firm_id}/change/"
+    """The firm's admin page as a link in an email: the site's address and the admin's own URL."""
+    return settings.SITE_URL + reverse("admin:portfolio_firm_change", args=[firm_id])
+
+
+def failed_reminders_admin_url() -> str:
+    changelist = reverse("admin:portfolio_reminderdelivery_changelist")
+    return f"{settings.SITE_URL}{changelist}?status__exact=failed"
 
 
 def _localized(obj, field_name: str, language: str) -> str:
@@ -539,7 +546,7 @@ def digest_context(digest: DigestDelivery) -> dict:
             }
             for f in content.failed
         ],
-        "admin_url": f"{settings.SITE_URL}/admin/portfolio/reminderdelivery/?status__exact=failed",
+        "admin_url": failed_reminders_admin_url(),
     }
 
 
