@@ -125,4 +125,3 @@ class DigestDeliveryAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Re-send the selected failed emails"), permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
         _resend(self, request, queryset, DigestDelivery)
-

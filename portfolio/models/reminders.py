@@ -160,4 +160,3 @@ class DigestDelivery(OutboundEmail):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.week_of}"
-
