@@ -37,6 +37,7 @@ from portfolio.selectors.reminders import (
     reminder_days_by_kind,
     reminder_deliveries_for_sending,
 )
+from portfolio.services.certifications import certifications_expire_lapsed
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Planned:
 @dataclass
 class PassResult:
     today: datetime.date
+    expired: int = 0  # lapsed certificates marked expired at the start of the pass
     scanned: int = 0
     planned: list[Planned] = field(default_factory=list)
     recorded: int = 0
@@ -176,11 +178,24 @@ def reminder_pass(
     enqueue: bool = True,
     progress: Callable[[PassResult], None] | None = None,
 ) -> PassResult:
-    """Record what fell due, then hand every waiting reminder to the workers (or send it here)."""
+    """Expire lapsed certificates, record what fell due, then hand every waiting reminder to the
+    workers (or send it here).
+
+    A certificate whose expiry date has passed becomes expired first, so its yearly duties close
+    before the pass reads the open deadlines (what falls at expiry stays open, and overdue).
+    A dry run does the same and rolls all of it back: it shows what a real pass would record.
+    """
     today = today or timezone.localdate()
-    result = reminders_record(today=today, dry_run=dry_run, progress=progress)
     if dry_run:
+        with transaction.atomic():
+            expired = certifications_expire_lapsed(today=today)
+            result = reminders_record(today=today, dry_run=True, progress=progress)
+            transaction.set_rollback(True)
+        result.expired = expired
         return result
+    expired = certifications_expire_lapsed(today=today)
+    result = reminders_record(today=today, progress=progress)
+    result.expired = expired
     if enqueue:
         result.handed_over = outbound_hand_over(ReminderDelivery)
     else:
