@@ -2,7 +2,7 @@
 
 Every email is a row before it is a message: the row is created once (a unique constraint),
 claimed by exactly one sender at a time (a row lock plus a lease), and records its outcome.
-See portfolio/services/reminders.py and the README's "Reminders" section for the design.
+See portfolio/services/reminders/ and the README's "Reminders" section for the design.
 """
 
 from __future__ import annotations
