@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from portfolio.admin.base import ScopedAdmin
-from portfolio.admin.display import days_left, due_html
+from portfolio.admin.base import ReadOnlyInline, ScopedAdmin
+from portfolio.admin.display import due_html
 from portfolio.admin.filters import (
     CertificationDueWindowFilter,
     DeadlineDueWindowFilter,
@@ -28,6 +28,7 @@ from portfolio.admin.mixins import ScopedImportExportMixin
 from portfolio.choices import DeadlineStatus
 from portfolio.models import Certification, CertificationKind, Deadline, Obligation, ObligationWindow
 from portfolio.resources import CertificationResource
+from portfolio.rules.deadlines import days_left
 from portfolio.selectors.admin_lists import certification_list_annotate
 from portfolio.selectors.deadlines import (
     DEFAULT_UPCOMING_DAYS,
@@ -121,22 +122,13 @@ class ObligationAdmin(SimpleHistoryAdmin):
 # --- certifications -------------------------------------------------------------------------
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(ReadOnlyInline):
     model = Deadline
-    extra = 0
-    max_num = 0
-    can_delete = False
     fields = ["obligation", "due", "status", "done_on", "done_by", "note"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("obligation__kind", "done_by").order_by("due_on")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("due on"))
     def due(self, deadline: Deadline) -> str:

@@ -8,22 +8,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portfolio.admin.base import ReadOnlyMixin
 from portfolio.models import DigestDelivery, ReminderDelivery
 from portfolio.selectors.scope import scope_to_user, user_sees_everything
 from portfolio.services.reminders import outbound_resend
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Rows written by the reminder machinery only: staff look, filter and re-send."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(ReminderDelivery)

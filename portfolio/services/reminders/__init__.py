@@ -6,7 +6,7 @@ workers on commit. A worker claims each row under a row lock and a lease before 
 SMTP and records the outcome right after, so a message is sent twice only if the worker dies
 between the SMTP server's "250" and that one UPDATE (README, "Reminders").
 
-Modules: ``thresholds`` (pure arithmetic), ``passes`` (the hourly pass), ``outbox`` (what waits,
+Modules: ``passes`` (thresholds and the hourly pass), ``outbox`` (what waits,
 hand-over, re-send), ``sending`` (claim, SMTP, outcome), ``rendering`` (the emails and their
 links), ``digest`` (the weekly digest). The names used elsewhere are re-exported here.
 """
@@ -18,7 +18,13 @@ from portfolio.services.reminders.outbox import (
     outbound_resend,
     outbound_take_waiting,
 )
-from portfolio.services.reminders.passes import PassResult, Planned, reminder_pass, reminders_record
+from portfolio.services.reminders.passes import (
+    PassResult,
+    Planned,
+    due_threshold,
+    reminder_pass,
+    reminders_record,
+)
 from portfolio.services.reminders.rendering import (
     build_message,
     digest_context,
@@ -36,7 +42,6 @@ from portfolio.services.reminders.sending import (
     outbound_send,
     retry_delay,
 )
-from portfolio.services.reminders.thresholds import days_left, due_threshold
 
 __all__ = [
     "Outbound",
@@ -46,7 +51,6 @@ __all__ = [
     "TransientError",
     "build_message",
     "classify_error",
-    "days_left",
     "digest_context",
     "digest_pass",
     "due_threshold",

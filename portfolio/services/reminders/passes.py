@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portfolio.models import DeliveryStatus, ReminderDelivery
+from portfolio.rules.deadlines import days_left
 from portfolio.selectors.reminders import (
     open_deadlines_between,
     recipients_for_firms,
@@ -20,7 +21,20 @@ from portfolio.selectors.reminders import (
 from portfolio.services.certifications import certifications_expire_lapsed
 from portfolio.services.reminders.outbox import outbound_hand_over, outbound_take_waiting
 from portfolio.services.reminders.sending import SendOutcome, outbound_send
-from portfolio.services.reminders.thresholds import days_left, due_threshold
+
+
+def due_threshold(reminder_days: Iterable[int], left: int) -> int | None:
+    """The most urgent reminder threshold that ``left`` days have crossed, or None.
+
+    A threshold t is crossed once ``left <= t``; of the crossed ones the most urgent is the
+    smallest, i.e. min{t : t >= left}. With [90, 30, 7, 1]: 91 days left -> None, 90 -> 90,
+    31 -> 90, 30 -> 30, 8 -> 30, 7 -> 7, 1 -> 1, 0 (due today) -> 1, past (< 0) -> None: an overdue
+    deadline is shown in the digest and the admin, never mailed.
+    """
+    if left < 0:
+        return None
+    crossed = [t for t in reminder_days if t >= left]
+    return min(crossed) if crossed else None
 
 
 @dataclass(frozen=True)

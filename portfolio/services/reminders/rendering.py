@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portfolio.models import Deadline, DigestDelivery, ReminderDelivery
+from portfolio.rules.deadlines import days_left
 from portfolio.selectors.reminders import digest_content, digests_for_sending, reminder_deliveries_for_sending
 from portfolio.services.reminders.outbox import Outbound
-from portfolio.services.reminders.thresholds import days_left
 
 
 def send_day(delivery: ReminderDelivery) -> datetime.date:
