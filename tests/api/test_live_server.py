@@ -75,7 +75,7 @@ def http(url: str, raw_key: str | None, body: dict | None = None) -> tuple[int, 
         return error.code, json.loads(error.read())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_http_client_against_a_running_server(server_url):
     bank = BankFactory()
     firm = ConsentFactory(organisation=bank).firm

@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from accounts.models import ApiKey, IdempotencyRecord, IncubatorMembership, LoanApplication, User
 from portfolio.choices import (
@@ -29,12 +30,16 @@ from portfolio.models import (
     BankRecommendation,
     Consent,
     Deadline,
+    DeliveryStatus,
+    DigestDelivery,
     FinancingParticipant,
     Firm,
     FirmAlias,
     Obligation,
     ObligationWindow,
     Programme,
+    RecipientKind,
+    ReminderDelivery,
     Residency,
     ServiceRecord,
     YearlyFigures,
@@ -42,6 +47,7 @@ from portfolio.models import (
 from tests.factories import (
     BankFactory,
     CertificationFactory,
+    ContactFactory,
     FinancingEventFactory,
     FirmFactory,
     IncubatorFactory,
@@ -114,6 +120,35 @@ def _cert_deadline() -> Deadline:
 
 def _hnte_obligation(code: str) -> Obligation:
     return Obligation.objects.get(kind__code="hnte", code=code)
+
+
+def _reminder(*, save: bool = True, **fields: Any) -> ReminderDelivery:
+    deadline = fields.pop("deadline", None) or _cert_deadline()
+    delivery = ReminderDelivery(
+        deadline=deadline,
+        threshold=30,
+        days_left=30,
+        for_date=datetime.date(2025, 5, 1),
+        recipient_kind=RecipientKind.CONTACT,
+        contact=fields.pop("contact", None) or ContactFactory(firm=deadline.firm),
+        email="wang@hailan.example.org",
+        next_attempt_at=timezone.now(),
+    )
+    if save:
+        delivery.save()
+    return delivery
+
+
+def _digest(*, save: bool = True, **fields: Any) -> DigestDelivery:
+    digest = DigestDelivery(
+        user=fields.pop("user", None) or UserFactory(),
+        week_of=datetime.date(2025, 4, 28),
+        email="liaison@incubator.example.org",
+        next_attempt_at=timezone.now(),
+    )
+    if save:
+        digest.save()
+    return digest
 
 
 def _api_key(**fields: Any) -> ApiKey:
@@ -362,6 +397,23 @@ CASES = [
         duplicate=lambda r: BankRecommendation(
             firm=r.firm, incubator=r.incubator, bank=r.bank, recommended_on=datetime.date(2025, 6, 1)
         ),
+    ),
+    # reminders
+    Bad(
+        "portfolio_reminder_once_per_threshold",
+        lambda: _reminder(),
+        duplicate=lambda d: _reminder(deadline=d.deadline, contact=d.contact, save=False),
+    ),
+    Bad(
+        "portfolio_reminder_recipient_matches_kind",
+        lambda: _reminder(),
+        change={"recipient_kind": RecipientKind.STAFF},
+    ),
+    Bad("portfolio_reminder_sent_has_time", lambda: _reminder(), change={"status": DeliveryStatus.SENT}),
+    Bad(
+        "portfolio_digest_once_per_week",
+        lambda: _digest(),
+        duplicate=lambda d: _digest(user=d.user, save=False),
     ),
 ]
 
