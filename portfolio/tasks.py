@@ -14,9 +14,15 @@ from portfolio.services import reminders
 
 @shared_task(name="portfolio.tasks.reminder_pass")
 def reminder_pass() -> dict[str, int]:
-    """Beat, hourly: record the reminders that fell due and hand them to the workers."""
+    """Beat, hourly: expire lapsed certificates, record the reminders that fell due and hand them
+    to the workers."""
     result = reminders.reminder_pass(enqueue=True)
-    return {"scanned": result.scanned, "recorded": result.recorded, "handed_over": len(result.handed_over)}
+    return {
+        "expired": result.expired,
+        "scanned": result.scanned,
+        "recorded": result.recorded,
+        "handed_over": len(result.handed_over),
+    }
 
 
 @shared_task(name="portfolio.tasks.deliver_reminders")

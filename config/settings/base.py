@@ -206,7 +206,7 @@ SPECTACULAR_SETTINGS |= {
         {"name": "loans", "description": "Loan applications and decisions you record."},
     ],
 }
-# --- Reminders: deadline emails and the weekly digest (portfolio/services/reminders.py) ---
+# --- Reminders: deadline emails and the weekly digest (portfolio/services/reminders/) ---
 # The schedules themselves are django-celery-beat rows (admin > Periodic tasks): an hourly pass
 # and a Monday digest, created by migration portfolio 0004. Each kind's reminder days are data
 # (admin > Certification kinds); this default is used only for a kind whose list is empty.

@@ -7,6 +7,7 @@ results, the change/delete/history views and the exports all go through the same
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -81,6 +82,25 @@ class ScopedFieldsMixin:
         if queryset is not None and "queryset" not in kwargs:
             kwargs["queryset"] = queryset
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ReadOnlyMixin:
+    """Rows only the application writes (deadlines, emails): staff look and act through actions."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
 
 
 class ScopedInlineMixin(ScopedFieldsMixin):

@@ -11,12 +11,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from portfolio.admin.base import ScopedAdmin
-from portfolio.admin.display import days_left, due_html
+from portfolio.admin.base import ReadOnlyInline, ScopedAdmin
+from portfolio.admin.display import due_html
 from portfolio.admin.filters import (
     CertificationDueWindowFilter,
     DeadlineDueWindowFilter,
@@ -27,6 +28,7 @@ from portfolio.admin.mixins import ScopedImportExportMixin
 from portfolio.choices import DeadlineStatus
 from portfolio.models import Certification, CertificationKind, Deadline, Obligation, ObligationWindow
 from portfolio.resources import CertificationResource
+from portfolio.rules.deadlines import days_left
 from portfolio.selectors.admin_lists import certification_list_annotate
 from portfolio.selectors.deadlines import (
     DEFAULT_UPCOMING_DAYS,
@@ -120,22 +122,13 @@ class ObligationAdmin(SimpleHistoryAdmin):
 # --- certifications -------------------------------------------------------------------------
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(ReadOnlyInline):
     model = Deadline
-    extra = 0
-    max_num = 0
-    can_delete = False
     fields = ["obligation", "due", "status", "done_on", "done_by", "note"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("obligation__kind", "done_by").order_by("due_on")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("due on"))
     def due(self, deadline: Deadline) -> str:
@@ -283,6 +276,17 @@ class DeadlineAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         # Deadlines follow from certifications; they are never typed in.
         return False
+
+    def get_list_display(self, request):
+        # The link leads to the reminder deliveries; only for those who may open that list.
+        if request.user.has_perm("portfolio.view_reminderdelivery"):
+            return [*self.list_display, "reminders"]
+        return self.list_display
+
+    @admin.display(description=_("reminders"))
+    def reminders(self, deadline: Deadline) -> str:
+        url = reverse("admin:portfolio_reminderdelivery_changelist", current_app=self.admin_site.name)
+        return format_html('<a href="{}?deadline__id__exact={}">{}</a>', url, deadline.pk, _("deliveries"))
 
     @admin.display(description=_("due on"), ordering="due_on")
     def due(self, deadline: Deadline) -> str:

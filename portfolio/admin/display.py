@@ -9,16 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def days_left(due_on: datetime.date, today: datetime.date | None = None) -> int:
-    return (due_on - (today or timezone.localdate())).days
+from portfolio.rules.deadlines import days_left
 
 
 def due_html(due_on: datetime.date | None, today: datetime.date | None = None) -> str:
     """``2026-05-31 · 12 days left``, or the date in red with ``overdue by 3 days``."""
     if due_on is None:
         return "-"
-    left = days_left(due_on, today)
+    left = days_left(due_on, today or timezone.localdate())
     if left < 0:
         late = -left
         return format_html(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.admin.base import ScopedAdmin, ScopedInlineMixin
+from portfolio.admin.base import ReadOnlyInline, ScopedAdmin, ScopedInlineMixin
 from portfolio.admin.display import due_html, incubation_clock_html
 from portfolio.admin.filters import (
     CertificationKindFilter,
@@ -170,21 +170,6 @@ class MilestoneInline(ScopedInlineMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = ["occurred_on", "date_precision", "title", "title_en", "source"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OpenDeadlineInline(ReadOnlyInline):

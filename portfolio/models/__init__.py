@@ -13,7 +13,6 @@ from portfolio.models.partners import BankRecommendation, Consent
 from portfolio.models.reminders import (
     DeliveryStatus,
     DigestDelivery,
-    OpenDeadline,
     RecipientKind,
     ReminderDelivery,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "Milestone",
     "Obligation",
     "ObligationWindow",
-    "OpenDeadline",
     "Programme",
     "RecipientKind",
     "ReminderDelivery",

@@ -2,7 +2,7 @@
 
 Every email is a row before it is a message: the row is created once (a unique constraint),
 claimed by exactly one sender at a time (a row lock plus a lease), and records its outcome.
-See portfolio/services/reminders.py and the README's "Reminders" section for the design.
+See portfolio/services/reminders/ and the README's "Reminders" section for the design.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from portfolio.choices import DeadlineStatus
 from portfolio.models.certifications import Deadline
 
 
@@ -161,20 +160,3 @@ class DigestDelivery(OutboundEmail):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.week_of}"
-
-
-class OpenDeadlineManager(models.Manager):
-    def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(status=DeadlineStatus.OPEN)
-
-
-class OpenDeadline(Deadline):
-    """Open deadlines as the reminder admin lists them: days left, overdue ones first."""
-
-    objects = OpenDeadlineManager()
-
-    class Meta:
-        proxy = True
-        verbose_name = _("open deadline")
-        verbose_name_plural = _("open deadlines")
-        ordering = ["due_on"]

@@ -62,6 +62,14 @@ def due_dates(
     raise ValueError(f"unknown obligation schedule {rule.schedule!r}")
 
 
+def days_left(due_on: datetime.date, today: datetime.date) -> int:
+    """Whole calendar days from ``today`` to ``due_on``; 0 on the day itself, negative once past.
+
+    The one count the reminders (thresholds, emails) and the admin (due dates, overdue marks) use.
+    """
+    return (due_on - today).days
+
+
 def expiry_from_validity(issued_on: datetime.date, validity_months: int) -> datetime.date:
     """The last day of validity: three years from 2023-12-01 is valid through 2026-11-30."""
     return add_months(issued_on, validity_months) - datetime.timedelta(days=1)

@@ -21,6 +21,7 @@ from portfolio.models import (
     ReminderDelivery,
     Residency,
 )
+from portfolio.selectors.deadlines import open_deadlines_due_by
 
 
 @dataclass(frozen=True)
@@ -214,10 +215,8 @@ def digest_content(*, user_id: int, today: datetime.date, weeks: int) -> DigestC
     """Open deadlines of the user's firms up to ``weeks`` ahead (overdue first) and failed reminders."""
     firm_ids = firm_ids_for_digest(user_id)
     deadlines = list(
-        Deadline.objects.filter(
-            firm_id__in=firm_ids,
-            status=DeadlineStatus.OPEN,
-            due_on__lte=today + datetime.timedelta(weeks=weeks),
+        open_deadlines_due_by(
+            Deadline.objects.filter(firm_id__in=firm_ids), until=today + datetime.timedelta(weeks=weeks)
         )
         .select_related("firm", "obligation", "certification__kind")
         .order_by("due_on", "firm__name", "id")

@@ -20,8 +20,9 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Record the deadline reminders due today and send them here (or hand them to the Celery "
-        "workers with --enqueue). Safe to run at any time, and twice: nothing is sent twice."
+        "Expire lapsed certificates, record the deadline reminders due today and send them here (or "
+        "hand them to the Celery workers with --enqueue). Safe to run at any time, and twice: nothing "
+        "is sent twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -68,8 +69,10 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"no recipient: deadline {deadline_id} has no contact email and no responsible staff"
             )
+        expired = "would expire" if dry_run else "expired"
         summary = (
-            f"{result.today}: {result.scanned} open deadlines read, {len(result.planned)} reminders {verb}"
+            f"{result.today}: {result.expired} lapsed certificates {expired}, "
+            f"{result.scanned} open deadlines read, {len(result.planned)} reminders {verb}"
         )
         if not dry_run:
             summary += f", {result.superseded} superseded"

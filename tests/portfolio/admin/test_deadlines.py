@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.choices import CertificationStatus, DeadlineStatus
-from portfolio.models import Certification, Deadline, Obligation
+from portfolio.models import Certification, Deadline, Obligation, RecipientKind, ReminderDelivery
 from tests.portfolio.admin.conftest import staff_member
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,40 @@ def test_counsellor_sees_upcoming_deadlines_of_their_incubator(client, portfolio
     _only_deadlines(portfolio, mine=[10], theirs=[10])
     rows = client.get(reverse(UPCOMING)).context["rows"]
     assert [r["deadline"].firm_id for r in rows] == [portfolio.firm.pk]
+
+
+def _delivery(deadline: Deadline, email: str) -> ReminderDelivery:
+    return ReminderDelivery.objects.create(
+        deadline=deadline,
+        threshold=30,
+        days_left=30,
+        for_date=timezone.localdate(),
+        recipient_kind=RecipientKind.CONTACT,
+        email=email,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def test_deadline_list_links_each_deadline_to_its_reminder_deliveries(admin_client, portfolio):
+    first, second = portfolio.certification.deadlines.order_by("pk")[:2]
+    _delivery(first, "first@firm.example.org")
+    _delivery(second, "second@firm.example.org")
+    link = f"{reverse('admin:portfolio_reminderdelivery_changelist')}?deadline__id__exact={first.pk}"
+    page = admin_client.get(reverse("admin:portfolio_deadline_changelist"))
+    assert f'href="{link}"' in page.content.decode()
+    shown = admin_client.get(link).context["cl"].result_list
+    assert [d.email for d in shown] == ["first@firm.example.org"]
+
+
+def test_deadline_list_has_no_reminder_links_for_staff_who_cannot_see_deliveries(liaison_client, portfolio):
+    page = liaison_client.get(reverse("admin:portfolio_deadline_changelist"))
+    assert "reminders" not in page.context["cl"].list_display
+    assert reverse("admin:portfolio_reminderdelivery_changelist") not in page.content.decode()
+
+
+def test_deadline_list_filtered_to_overdue_shows_them_soonest_first_and_marked(liaison_client, portfolio):
+    mine, _ = _only_deadlines(portfolio, mine=[-3, -40, 10], theirs=[-5])
+    response = liaison_client.get(reverse("admin:portfolio_deadline_changelist"), {"due": "overdue"})
+    assert [d.pk for d in response.context["cl"].result_list] == [mine[0].pk, mine[1].pk]
+    page = response.content.decode()
+    assert page.count("deadline-overdue") == 2 and "overdue by 40 days" in page

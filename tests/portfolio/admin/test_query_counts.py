@@ -46,3 +46,17 @@ def test_filtered_firm_list_queries_do_not_grow(admin_client, portfolio, firms, 
     with django_assert_num_queries(6):
         response = admin_client.get(reverse("admin:portfolio_firm_changelist"), query)
     assert len(response.context["cl"].result_list) == firms
+
+
+@pytest.mark.parametrize("firms", [1, 50])
+def test_deadline_list_with_reminder_links_queries_do_not_grow(
+    admin_client, portfolio, firms, django_assert_num_queries
+):
+    # A superuser sees the "reminders" column the liaison above does not (no delivery permission).
+    for i in range(firms - 1):
+        firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
+    with django_assert_num_queries(6):
+        response = admin_client.get(reverse("admin:portfolio_deadline_changelist"))
+    shown = response.context["cl"].result_list
+    assert len(shown) >= firms
+    assert response.content.decode().count("?deadline__id__exact=") == len(shown)

@@ -13,7 +13,6 @@ from tests.factories import (
     FirmFactory,
     ResidencyFactory,
     UserFactory,
-    kind,
 )
 from tests.portfolio.reminders.conftest import ISSUED, THIRTY_DAYS_BEFORE
 
@@ -90,27 +89,6 @@ def test_resend_action_queues_failed_deliveries(
     failed.refresh_from_db()
     assert failed.status == DeliveryStatus.SENT
     assert [m.to for m in mail.outbox] == [["wang@hailan.example.org"]]
-
-
-def test_open_deadlines_page_shows_overdue_first(superuser_client, deadline, contacts):
-    response = superuser_client.get(
-        reverse("admin:portfolio_opendeadline_changelist"), {"urgency": "overdue"}
-    )
-    assert response.status_code == 200
-    due = [d.due_on for d in response.context["cl"].result_list]
-    assert due == sorted(due) and deadline.due_on in due
-    assert "days overdue" in response.content.decode()
-
-
-@pytest.mark.parametrize("rows", [1, 50])
-def test_open_deadlines_query_count_does_not_grow_with_rows(
-    superuser_client, incubator, rows, django_assert_num_queries
-):
-    for _ in range(rows):
-        CertificationFactory(firm=FirmFactory(), kind=kind("medical_device"), issued_on=ISSUED)
-    with django_assert_num_queries(6):
-        response = superuser_client.get(reverse("admin:portfolio_opendeadline_changelist"))
-    assert response.context["cl"].result_count == rows
 
 
 @pytest.mark.parametrize("rows", [1, 50])

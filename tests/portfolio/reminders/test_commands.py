@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from portfolio.choices import CertificationStatus
 from portfolio.models import ReminderDelivery
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,20 @@ def test_send_reminders_twice_sends_nothing_the_second_time(deadline, contacts):
     output = _run("send_reminders", "--today", "2025-05-01")
     assert "0 reminders recorded" in output and "0 sent" in output
     assert len(mail.outbox) == 3
+
+
+def test_send_reminders_reports_the_lapsed_certificates_it_expired(certification, contacts):
+    output = _run("send_reminders", "--today", "2026-12-01")
+    assert "2026-12-01: 1 lapsed certificates expired, " in output
+    certification.refresh_from_db()
+    assert certification.status == CertificationStatus.EXPIRED
+
+
+def test_send_reminders_dry_run_reports_what_it_would_expire(certification, contacts):
+    output = _run("send_reminders", "--today", "2026-12-01", "--dry-run")
+    assert "2026-12-01: 1 lapsed certificates would expire, " in output
+    certification.refresh_from_db()
+    assert certification.status == CertificationStatus.GRANTED
 
 
 def test_send_reminders_rejects_a_bad_date():

@@ -42,6 +42,19 @@ def test_digest_lists_failed_reminders(deadline, contacts, liaison, frozen_today
     assert "wang@hailan.example.org · 550 5.1.1 No such user" in mail.outbox[0].body
 
 
+@pytest.mark.urls("tests.portfolio.reminders.admin_elsewhere_urls")
+def test_digest_links_follow_where_the_admin_is_mounted(deadline, contacts, liaison, frozen_today, settings):
+    settings.SITE_URL = "https://portfolio.example.org"
+    reminder_pass(today=THIRTY_DAYS_BEFORE)
+    ReminderDelivery.objects.filter(email="wang@hailan.example.org").update(status=DeliveryStatus.FAILED)
+    frozen_today(THIRTY_DAYS_BEFORE)
+    digest_pass(enqueue=False)
+    body = mail.outbox[0].body
+    admin = "https://portfolio.example.org/staff/console/portfolio/"
+    assert f"{admin}firm/{deadline.firm_id}/change/" in body
+    assert f"{admin}reminderdelivery/?status__exact=failed" in body
+
+
 def test_manager_digest_covers_every_firm_of_the_incubator(deadline, contacts, manager, frozen_today):
     frozen_today(THIRTY_DAYS_BEFORE)
     digest_pass(enqueue=False)

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 
 from accounts.models import StaffRole
-from portfolio.models import DeliveryStatus, ReminderDelivery
+from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.models import Certification, DeliveryStatus, ReminderDelivery
 from portfolio.services.certifications import certification_renew, deadline_mark_done
 from portfolio.services.reminders import outbound_send, reminder_pass
 from tests.factories import ContactFactory, MembershipFactory
@@ -128,13 +129,54 @@ def test_dry_run_writes_nothing(deadline, contacts):
     assert not ReminderDelivery.objects.exists()
 
 
+def _lapse_before_the_report(certification) -> None:
+    """Bring the expiry forward to 30 April 2025 the way a bulk correction does: no save(), so the
+    stored deadlines still hold the annual report due 31 May 2025 (the pass's expiry closes it)."""
+    Certification.objects.filter(pk=certification.pk).update(expires_on=datetime.date(2025, 4, 30))
+
+
+def test_pass_after_expiry_sends_no_annual_report_reminder_of_the_lapsed_certificate(
+    certification, deadline, contacts
+):
+    _lapse_before_the_report(certification)
+    result = reminder_pass(today=THIRTY_DAYS_BEFORE, enqueue=False)
+    assert (result.expired, result.planned) == (1, [])
+    assert not ReminderDelivery.objects.exists() and mail.outbox == []
+    certification.refresh_from_db()
+    assert certification.status == CertificationStatus.EXPIRED
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.CLOSED
+
+
+def test_pass_after_expiry_keeps_the_at_expiry_duty_open_and_overdue(certification, deadline, contacts):
+    _lapse_before_the_report(certification)
+    reminder_pass(today=THIRTY_DAYS_BEFORE, enqueue=False)
+    open_duties = certification.deadlines.filter(status=DeadlineStatus.OPEN)
+    assert [(d.obligation.code, d.due_on) for d in open_duties] == [
+        ("recertification", datetime.date(2025, 4, 30))
+    ]
+
+
+def test_dry_run_plans_as_if_lapsed_certificates_expired_and_writes_nothing(
+    certification, deadline, contacts
+):
+    _lapse_before_the_report(certification)
+    result = reminder_pass(today=THIRTY_DAYS_BEFORE, dry_run=True)
+    assert (result.expired, result.planned) == (1, [])
+    certification.refresh_from_db()
+    assert certification.status == CertificationStatus.GRANTED
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.OPEN
+
+
 def test_pass_queries_do_not_grow_with_the_number_of_due_deadlines(
     firm, contacts, incubator, django_assert_num_queries
 ):
     from tests.factories import CertificationFactory, FirmFactory, ResidencyFactory
 
     CertificationFactory(firm=firm, issued_on=datetime.date(2023, 12, 1))
-    with django_assert_num_queries(7):
+    # 7 for the pass, 1 for the lapsed certificates, 3 for the dry run's savepoint it rolls back.
+    with django_assert_num_queries(11):
         reminder_pass(today=THIRTY_DAYS_BEFORE, dry_run=True)
     for _ in range(49):
         other = FirmFactory()
@@ -142,6 +184,6 @@ def test_pass_queries_do_not_grow_with_the_number_of_due_deadlines(
         ContactFactory(firm=other)
         CertificationFactory(firm=other, issued_on=datetime.date(2023, 12, 1))
     MembershipFactory(incubator=incubator, role=StaffRole.MANAGER)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         result = reminder_pass(today=THIRTY_DAYS_BEFORE, dry_run=True)
     assert len({p.deadline_id for p in result.planned}) == 50

@@ -49,6 +49,15 @@ def test_english_contact_gets_the_reminder_in_english(deadline, contacts):
     assert f"http://localhost:8000/admin/portfolio/firm/{deadline.firm_id}/change/" in message.body
 
 
+@pytest.mark.urls("tests.portfolio.reminders.admin_elsewhere_urls")
+def test_reminder_links_to_the_firms_admin_page_where_the_admin_is_mounted(deadline, contacts, settings):
+    settings.SITE_URL = "https://portfolio.example.org"
+    outbound_send(ReminderDelivery, [_record(email="smith@hailan.example.org").pk])
+    link = f"https://portfolio.example.org/staff/console/portfolio/firm/{deadline.firm_id}/change/"
+    assert link in mail.outbox[0].body
+    assert f'href="{link}"' in mail.outbox[0].alternatives[0][0]
+
+
 def test_reminder_has_an_html_alternative(deadline, contacts):
     outbound_send(ReminderDelivery, [_record(email="smith@hailan.example.org").pk])
     html, mimetype = mail.outbox[0].alternatives[0]

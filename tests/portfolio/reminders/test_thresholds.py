@@ -5,7 +5,8 @@ from unittest import mock
 
 import pytest
 
-from portfolio.services.reminders import days_left, due_threshold, reminder_pass
+from portfolio.rules.deadlines import days_left
+from portfolio.services.reminders import due_threshold, reminder_pass
 from tests.portfolio.reminders.conftest import DUE  # 31 May 2025
 
 DAYS = [90, 30, 7, 1]

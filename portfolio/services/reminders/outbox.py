@@ -1,0 +1,72 @@
+"""The outbox: which emails wait to be sent, handing them to the workers, re-sending failed ones."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from portfolio.choices import DeadlineStatus
+from portfolio.models import DeliveryStatus, DigestDelivery, ReminderDelivery
+
+Outbound = type[ReminderDelivery] | type[DigestDelivery]
+
+
+def waiting(now: datetime.datetime, *, requeue: bool) -> Q:
+    lease_start = now - datetime.timedelta(seconds=settings.REMINDER_SENDING_LEASE_SECONDS)
+    pending = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    if requeue:
+        stale = now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_AFTER_SECONDS)
+        pending &= Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale)
+    return pending | Q(status=DeliveryStatus.SENDING, claimed_at__lt=lease_start)
+
+
+def outbound_take_waiting(model: Outbound, *, requeue: bool = True) -> list[int]:
+    """Ids of the emails to send now, marked as handed over (two passes split them, skip_locked).
+
+    Waiting: pending and due, not handed over recently (a lost task is handed over again after
+    REMINDER_REQUEUE_AFTER_SECONDS); or claimed by a sender whose lease ran out (it died).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(waiting(now, requeue=requeue))
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)
+        )
+        for start in range(0, len(ids), 5000):
+            model.objects.filter(pk__in=ids[start : start + 5000]).update(enqueued_at=now)
+    return ids
+
+
+def outbound_hand_over(model: Outbound, ids: list[int] | None = None) -> list[int]:
+    """Queue the waiting emails (or ``ids``) in tasks of REMINDER_SEND_BATCH_SIZE, on commit."""
+    from portfolio.tasks import deliver_digests, deliver_reminders
+
+    ids = outbound_take_waiting(model) if ids is None else ids
+    task = deliver_reminders if model is ReminderDelivery else deliver_digests
+    size = settings.REMINDER_SEND_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        transaction.on_commit(lambda chunk=chunk: task.delay(chunk))
+    return ids
+
+
+def outbound_resend(model: Outbound, ids: Iterable[int]) -> int:
+    """Staff re-send failed emails: back to pending with a fresh count of attempts."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = model.objects.select_for_update().filter(pk__in=list(ids), status=DeliveryStatus.FAILED)
+        if model is ReminderDelivery:
+            qs = qs.filter(deadline__status=DeadlineStatus.OPEN)
+        chosen = list(qs.values_list("id", flat=True))
+        model.objects.filter(pk__in=chosen).update(
+            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, enqueued_at=now, updated_at=now
+        )
+        outbound_hand_over(model, chosen)
+    return len(chosen)

@@ -1,0 +1,205 @@
+"""Sending: claim the emails, talk to SMTP, record each outcome the moment the server answers."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portfolio.choices import DeadlineStatus
+from portfolio.models import Deadline, DeliveryStatus, ReminderDelivery
+from portfolio.services.reminders.outbox import Outbound, waiting
+from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id, send_day
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    id: int
+    email: str
+    status: str
+    subject: str = ""
+    error: str = ""
+
+
+class TransientError(Exception):
+    pass
+
+
+def classify_error(exc: BaseException) -> tuple[bool, str]:
+    """(transient, reason): 4xx, refused connections and timeouts are retried; 5xx are final."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(f"{rcpt}: {code} {msg!r}" for rcpt, (code, msg) in exc.recipients.items())
+        return all(400 <= c < 500 for c in codes), f"recipient refused: {detail}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = (
+            exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        )
+        return not 500 <= exc.smtp_code < 600, f"SMTP {exc.smtp_code} {message}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError | socket.timeout):
+        return True, f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TransientError | OSError):
+        return True, f"{type(exc).__name__}: {exc}"
+    # Invalid addresses (ValueError from address parsing) and anything else cannot heal by waiting.
+    return False, f"{type(exc).__name__}: {exc}"
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before attempt ``attempts + 1``: base * 2^(attempts - 1), capped."""
+    base = settings.REMINDER_RETRY_BASE_SECONDS
+    return int(min(base * 2 ** max(attempts - 1, 0), settings.REMINDER_RETRY_CAP_SECONDS))
+
+
+def _claim(model: Outbound, ids: list[int]) -> tuple[list, list[SendOutcome]]:
+    """Take the given emails for sending in one short transaction; say why for the others.
+
+    Claimed rows are ``sending`` with attempts + 1 and the claim time. Rows that are not
+    waiting, or are locked by another sender right now, are skipped.
+    """
+    now = timezone.now()
+    refused: list[SendOutcome] = []
+    with transaction.atomic():
+        rows = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids)
+            .filter(waiting(now, requeue=False))
+            .order_by("pk")
+        )
+        deadlines = {}
+        if model is ReminderDelivery:
+            deadlines = {
+                pk: (status, due_on)
+                for pk, status, due_on in Deadline.objects.filter(
+                    pk__in={r.deadline_id for r in rows}
+                ).values_list("pk", "status", "due_on")
+            }
+        claimed = []
+        for row in rows:
+            status, reason = _refusal(model, row, deadlines)
+            if status:
+                row.status, row.last_error = status, reason
+                row.save(update_fields=["status", "last_error", "updated_at"])
+                refused.append(SendOutcome(row.pk, row.email, status, error=reason))
+            else:
+                claimed.append(row)
+        model.objects.filter(pk__in=[r.pk for r in claimed]).update(
+            status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now, updated_at=now
+        )
+        for row in claimed:
+            row.status, row.attempts, row.claimed_at = DeliveryStatus.SENDING, row.attempts + 1, now
+    taken = {r.pk for r in rows}
+    refused += [SendOutcome(pk, "", "skipped") for pk in ids if pk not in taken]
+    return claimed, refused
+
+
+def _refusal(model: Outbound, row, deadlines: dict) -> tuple[str, str]:
+    if row.status == DeliveryStatus.SENDING and row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        # Its senders keep dying while sending it: stop, and let staff look at it.
+        return DeliveryStatus.FAILED, f"the sender died during each of {row.attempts} attempts"
+    if model is ReminderDelivery:
+        status, due_on = deadlines.get(row.deadline_id, (None, None))
+        if status != DeadlineStatus.OPEN:
+            return DeliveryStatus.CANCELLED, "deadline no longer open (done or superseded)"
+        if due_on < send_day(row):
+            return DeliveryStatus.CANCELLED, "deadline passed before the reminder could be sent"
+    return "", ""
+
+
+def _finish(model: Outbound, row: models.Model, **fields: object) -> bool:
+    """Record the outcome, fenced by our claim: False if another sender took the row over."""
+    updated = model.objects.filter(
+        pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=row.claimed_at
+    ).update(updated_at=timezone.now(), **fields)
+    if not updated:
+        logger.warning(
+            "%s %s was taken over by another sender after its lease ran out", model.__name__, row.pk
+        )
+    return bool(updated)
+
+
+def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> list[SendOutcome]:
+    """Send the given emails (tasks call this with up to REMINDER_SEND_BATCH_SIZE ids).
+
+    Claimed together in one transaction, then each is sent and its outcome recorded in its
+    own transaction right after the SMTP server answers. Safe to run twice or concurrently.
+    """
+    from celery import current_app
+
+    claimed, outcomes = _claim(model, list(ids))
+    if not claimed:
+        return outcomes
+    loaded = load_for_sending(model, [row.pk for row in claimed])
+    connection = connection or get_connection(fail_silently=False)
+    opened = False
+    try:
+        for row in claimed:
+            try:
+                message = build_message(model, loaded[row.pk], connection=connection)
+            except Exception as exc:
+                logger.exception("could not build %s %s", model.__name__, row.pk)
+                _finish(
+                    model, row, status=DeliveryStatus.FAILED, last_error=f"could not build the email: {exc}"
+                )
+                outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
+                continue
+            try:
+                if not opened:
+                    connection.open()
+                    opened = True
+                if connection.send_messages([message]) != 1:
+                    raise TransientError("the mail backend did not send the message")
+            except Exception as exc:
+                transient, reason = classify_error(exc)
+                connection.close()
+                opened = False
+                outcomes.append(_record_failure(model, row, transient, reason, message.subject, current_app))
+                continue
+            _finish(
+                model,
+                row,
+                status=DeliveryStatus.SENT,
+                sent_at=timezone.now(),
+                message_id=message_id(model, row.pk),
+            )
+            outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
+    finally:
+        if opened:
+            connection.close()
+    return outcomes
+
+
+def _record_failure(model: Outbound, row, transient: bool, reason: str, subject: str, app) -> SendOutcome:
+    if transient and row.attempts < settings.REMINDER_MAX_ATTEMPTS:
+        delay = retry_delay(row.attempts)
+        now = timezone.now()
+        _finish(
+            model,
+            row,
+            status=DeliveryStatus.PENDING,
+            last_error=reason[:2000],
+            next_attempt_at=now + datetime.timedelta(seconds=delay),
+            enqueued_at=now,
+        )
+        # With a broker, a task comes back after the delay (a short countdown, never a far-future
+        # ETA); in-process (no broker) the next pass picks the row up once it is due.
+        if not app.conf.task_always_eager:
+            from portfolio.tasks import deliver_digests, deliver_reminders
+
+            task = deliver_reminders if model is ReminderDelivery else deliver_digests
+            task.apply_async(([row.pk],), countdown=delay)
+        return SendOutcome(row.pk, row.email, DeliveryStatus.PENDING, subject=subject, error=reason)
+    if transient:
+        reason = f"gave up after {row.attempts} attempts: {reason}"
+    _finish(model, row, status=DeliveryStatus.FAILED, last_error=reason[:2000])
+    return SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, subject=subject, error=reason)
