@@ -207,7 +207,15 @@ class Certification(Sourced):
                 violation_error_message=_("A certificate of this kind with this number already exists."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "status"], name="portfolio_cert_kind_status")]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="portfolio_cert_kind_status"),
+            # certifications_expire_lapsed runs at every reminder pass: granted ones past expiry.
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(status=CertificationStatus.GRANTED),
+                name="portfolio_cert_granted_expiry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.firm} · {self.kind}"

@@ -90,7 +90,7 @@ class Contact(models.Model):
     """A person at the firm who receives reminders."""
 
     firm = models.ForeignKey(Firm, verbose_name=_("firm"), on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -294,7 +294,9 @@ class Milestone(Sourced):
     firm = models.ForeignKey(
         Firm, verbose_name=_("firm"), on_delete=models.CASCADE, related_name="milestones"
     )
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
+    )
     date_precision = models.CharField(
         _("precision of the date"), max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -306,7 +308,7 @@ class Milestone(Sourced):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["firm", "occurred_on"]
+        ordering = ["firm", models.F("occurred_on").asc(nulls_last=True)]
 
     def __str__(self) -> str:
-        return f"{self.occurred_on:%Y} {self.title}"
+        return f"{self.occurred_on:%Y} {self.title}" if self.occurred_on else self.title

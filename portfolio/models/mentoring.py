@@ -9,7 +9,7 @@ from portfolio.models.base import Sourced
 class Mentor(Sourced):
     """A person who serves firms: startup mentor, finance counsellor, commissioner, broker."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=40, choices=MentorKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)

@@ -384,15 +384,12 @@ class _Loader:
         values = {
             "firm_id": self._pk("firms", firm),
             "occurred_on": occurred_on,
-            "date_precision": precision,
+            "date_precision": precision or Milestone._meta.get_field("date_precision").default,
             "title": record.text("title_zh", required=True),
             "title_en": record.text("title_en"),
             **self._sourced(record),
         }
         record.finish()
-        if occurred_on is None:
-            self._skip(record, "the article gives no date and Milestone.occurred_on is required")
-            return
         self._upsert(record, Milestone, values, {"occurred_on": "date", "title": "title_zh"})
 
     def _load_programmes(self, record: Record) -> None:

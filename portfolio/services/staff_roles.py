@@ -31,11 +31,15 @@ _FIRM_RECORDS = (
     "consent",
     "bankrecommendation",
 )
+# Reminder emails about their firms and their own weekly digests: every role sees them (scoped)
+# and may re-send a failed one.
+_OUTBOX = {"reminderdelivery": ("view",), "digestdelivery": ("view",)}
 # Shared reference data: edited by superusers only (it affects every incubator).
 _REFERENCE = ("certificationkind", "obligation", "obligationwindow", "programme")
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     StaffRole.MANAGER: {
+        **_OUTBOX,
         **dict.fromkeys(_FIRM_RECORDS, ALL),
         "deadline": ("view", "change"),
         "mentor": ALL,
@@ -45,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **dict.fromkeys(_REFERENCE, VIEW),
     },
     StaffRole.LIAISON: {
+        **_OUTBOX,
         **dict.fromkeys(_FIRM_RECORDS, EDIT),
         "firmalias": ALL,
         "contact": ALL,
@@ -58,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **dict.fromkeys(_REFERENCE, VIEW),
     },
     StaffRole.COUNSELLOR: {
+        **_OUTBOX,
         **dict.fromkeys(_FIRM_RECORDS, VIEW),
         "certification": EDIT,
         "yearlyfigures": EDIT,

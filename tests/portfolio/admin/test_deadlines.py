@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import StaffRole
 from portfolio.choices import CertificationStatus, DeadlineStatus
 from portfolio.models import Certification, Deadline, Obligation, RecipientKind, ReminderDelivery
 from tests.portfolio.admin.conftest import staff_member
@@ -165,8 +166,17 @@ def test_deadline_list_links_each_deadline_to_its_reminder_deliveries(admin_clie
     assert [d.email for d in shown] == ["first@firm.example.org"]
 
 
-def test_deadline_list_has_no_reminder_links_for_staff_who_cannot_see_deliveries(liaison_client, portfolio):
-    page = liaison_client.get(reverse("admin:portfolio_deadline_changelist"))
+def test_deadline_list_has_no_reminder_links_for_staff_who_cannot_see_deliveries(client, portfolio):
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.portfolio.admin.conftest import staff_member
+
+    liaison = staff_member(portfolio.incubator, StaffRole.LIAISON)
+    Group.objects.get(name="Liaison").permissions.remove(
+        Permission.objects.get(codename="view_reminderdelivery")
+    )
+    client.force_login(liaison)
+    page = client.get(reverse("admin:portfolio_deadline_changelist"))
     assert "reminders" not in page.context["cl"].list_display
     assert reverse("admin:portfolio_reminderdelivery_changelist") not in page.content.decode()
 

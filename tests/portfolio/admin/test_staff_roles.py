@@ -96,3 +96,13 @@ def test_membership_added_on_the_user_page_gives_the_role_group(admin_client, po
     newcomer.refresh_from_db()
     assert newcomer.is_staff
     assert list(newcomer.groups.values_list("name", flat=True)) == ["Liaison"]
+
+
+@pytest.mark.parametrize("role", list(StaffRole))
+def test_every_role_sees_and_may_resend_reminder_emails(role):
+    call_command("setup_staff_roles")
+    user = User.objects.get(pk=MembershipFactory(role=role).user_id)
+    call_command("setup_staff_roles")
+    user = User.objects.get(pk=user.pk)  # fresh permission cache
+    assert user.has_perm("portfolio.view_reminderdelivery")
+    assert user.has_perm("portfolio.view_digestdelivery")
