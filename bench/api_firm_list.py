@@ -3,7 +3,9 @@
 Creates a throwaway PostgreSQL database, fills it with 100,000 firms of which 10,000 consented
 to one bank (each with a residency, two certifications, two years of figures and a financing
 round), starts gunicorn on 127.0.0.1, and drives both endpoints with wrk (or a bounded Python
-client when wrk is missing), alternating, in one run. Drops the database at the end.
+client when wrk is missing), alternating, in one run. Drops the database at the end. Besides
+requests per second it reports the CPU the gunicorn workers and the database's PostgreSQL
+backends spent per request (Linux, PostgreSQL on this machine), which other load disturbs less.
 
     python bench/api_firm_list.py [--seconds 20] [--connections 8] [--workers 2] [--keep]
 
@@ -115,15 +117,54 @@ def wait_for(port: int) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc; 0 where unreadable)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends connected to the bench database."""
+    import psycopg
+
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    with psycopg.connect(admin_url(), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
+        ).fetchall()
+    return [int(pid) for pid in children] + [pid for (pid,) in rows]
+
+
+def measured(client, url: str, key: str | None, args: argparse.Namespace, master: int) -> dict:
+    """One client run, plus the CPU the server side (app + PostgreSQL) spent per request:
+    a figure that other load on the machine disturbs far less than requests per second."""
+    pids = server_pids(master)
+    before = cpu_seconds(pids)
+    result = client(url, key, args.seconds, args.connections)
+    spent = cpu_seconds(pids) - before
+    result["cpu_ms"] = spent * 1000 / result["requests"] if result["requests"] and spent else None
+    return result
+
+
 def run_wrk(url: str, key: str | None, seconds: int, connections: int) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if key:
         cmd[1:1] = ["-H", f"Authorization: Api-Key {key}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     pct = {p: re.search(rf"\s{p}%\s+([\d.]+\w+)", out).group(1) for p in ("50", "90", "99")}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, **pct, "non_2xx": int(errors.group(1)) if errors else 0}
+    return {"rps": rps, "requests": requests, **pct, "non_2xx": int(errors.group(1)) if errors else 0}
 
 
 def run_python_client(url: str, key: str | None, seconds: int, connections: int) -> dict:
@@ -157,6 +198,7 @@ def run_python_client(url: str, key: str | None, seconds: int, connections: int)
 
     return {
         "rps": len(latencies) / seconds,
+        "requests": len(latencies),
         "50": pct(50),
         "90": pct(90),
         "99": pct(99),
@@ -204,8 +246,8 @@ def main() -> None:
             client = run_wrk if shutil.which("wrk") else run_python_client
             results: dict[str, list[dict]] = {"api": [], "bare": []}
             for _ in range(args.rounds):
-                results["api"].append(client(api_url, key, args.seconds, args.connections))
-                results["bare"].append(client(bare_url, None, args.seconds, args.connections))
+                results["api"].append(measured(client, api_url, key, args, server.pid))
+                results["bare"].append(measured(client, bare_url, None, args, server.pid))
         finally:
             server.terminate()
             server.wait(20)
@@ -218,16 +260,22 @@ def main() -> None:
 def report(results: dict, args: argparse.Namespace, client: str) -> None:
     setup = f"workers={args.workers} connections={args.connections} {args.seconds}s x {args.rounds}"
     print(f"\nclient={client} {setup}")
-    print("| endpoint | round | req/s | p50 | p90 | p99 | non-2xx |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| endpoint | round | req/s | p50 | p90 | p99 | non-2xx | server CPU ms/request |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in ("api", "bare"):
         for i, r in enumerate(results[name], 1):
-            print(f"| {name} | {i} | {r['rps']:.1f} | {r['50']} | {r['90']} | {r['99']} | {r['non_2xx']} |")
+            cpu = f"{r['cpu_ms']:.1f}" if r["cpu_ms"] else "n/a"
+            latency = f"{r['50']} | {r['90']} | {r['99']}"
+            print(f"| {name} | {i} | {r['rps']:.1f} | {latency} | {r['non_2xx']} | {cpu} |")
     api = sum(r["rps"] for r in results["api"]) / len(results["api"])
     bare = sum(r["rps"] for r in results["bare"]) / len(results["bare"])
     print(
         f"\nmean req/s: api {api:.1f}, bare {bare:.1f}; api/bare = {api / bare:.2f} ({datetime.date.today()})"
     )
+    cpu = {name: [r["cpu_ms"] for r in results[name] if r["cpu_ms"]] for name in results}
+    if cpu["api"] and cpu["bare"]:
+        api_cpu, bare_cpu = (sum(cpu[name]) / len(cpu[name]) for name in ("api", "bare"))
+        print(f"mean server CPU per request: api {api_cpu:.1f} ms, bare {bare_cpu:.1f} ms")
 
 
 if __name__ == "__main__":

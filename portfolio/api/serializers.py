@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -127,16 +128,17 @@ FUNDED_LOAN_STATUSES = {
 }
 
 
-def financing_summary(events: list[FinancingEvent]) -> dict:
+def financing_summary(events: list[Mapping]) -> dict:
+    """Count and CNY totals of financing rows (``kind``, ``amount``, ``currency``, ...)."""
     equity = loans = Decimal("0.00")
     for event in events:
-        if event.amount is None or event.currency != "CNY":
+        if event["amount"] is None or event["currency"] != "CNY":
             continue
-        if event.kind == FinancingKind.EQUITY:
-            equity += event.amount
-        elif event.kind == FinancingKind.LOAN and event.loan_status in FUNDED_LOAN_STATUSES:
-            loans += event.amount
-    dates = [e.occurred_on for e in events if e.occurred_on is not None]
+        if event["kind"] == FinancingKind.EQUITY:
+            equity += event["amount"]
+        elif event["kind"] == FinancingKind.LOAN and event["loan_status"] in FUNDED_LOAN_STATUSES:
+            loans += event["amount"]
+    dates = [e["occurred_on"] for e in events if e["occurred_on"] is not None]
     return {
         "events": len(events),
         "equity_total": equity,
@@ -145,15 +147,44 @@ def financing_summary(events: list[FinancingEvent]) -> dict:
     }
 
 
+@functools.cache
+def plain_fields(serializer_class: type[serializers.Serializer]) -> tuple[tuple[str, str, Callable], ...]:
+    """(output name, row key, to_representation) of a serializer's fields that are not nested.
+
+    Built once per process from the serializer's own fields, so a row is formatted exactly as
+    DRF would format the object (time zone, decimal places) without DRF's per-object machinery.
+    The row key is the field's source with ``__`` for dots, as ``.values()`` names it.
+    """
+    fields = serializer_class().fields.items()
+    return tuple(
+        (name, "__".join(field.source_attrs), field.to_representation)
+        for name, field in fields
+        if not isinstance(field, serializers.BaseSerializer | serializers.SerializerMethodField)
+    )
+
+
+def represent_row(serializer_class: type[serializers.Serializer], row: Mapping, prefix: str = "") -> dict:
+    """A ``.values()`` row as ``serializer_class`` shows it (None stays None, as in DRF)."""
+    return {
+        name: None if (value := row[prefix + key]) is None else to_representation(value)
+        for name, key, to_representation in plain_fields(serializer_class)
+    }
+
+
 class FirmSerializer(serializers.ModelSerializer):
-    """A firm as a lender sees it; reads the prefetches of ``firm_list_for_bank``."""
+    """A firm as a lender sees it, from the rows of ``firm_rows_complete``.
+
+    The declared fields are the contract (and the schema); ``to_representation`` formats the
+    plain rows with those same fields, a page of 50 firms costing a few milliseconds instead
+    of DRF's nested serializers building and walking model instances.
+    """
 
     current_residency = ResidencyBriefSerializer(
-        source="api_current_residency", read_only=True, allow_null=True, help_text=_("Latest open residency.")
+        read_only=True, allow_null=True, help_text=_("Latest open residency.")
     )
-    certifications = CertificationStatusSerializer(source="api_certifications", many=True, read_only=True)
-    financing_summary = FinancingSummarySerializer(source="api_financing_summary", read_only=True)
-    latest_figures = YearlyFiguresSerializer(source="api_latest_figures", read_only=True, allow_null=True)
+    certifications = CertificationStatusSerializer(many=True, read_only=True)
+    financing_summary = FinancingSummarySerializer(read_only=True)
+    latest_figures = YearlyFiguresSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Firm
@@ -174,12 +205,28 @@ class FirmSerializer(serializers.ModelSerializer):
             "latest_figures",
         ]
 
-    def to_representation(self, firm: Firm) -> dict:
-        # Derived from the prefetches of firm_list_for_bank: no query per firm.
-        firm.api_current_residency = firm.open_residencies[0] if firm.open_residencies else None
-        firm.api_financing_summary = financing_summary(firm.visible_financing)
-        firm.api_latest_figures = firm.latest_figures[0] if firm.latest_figures else None
-        return super().to_representation(firm)
+    def to_representation(self, firm: Mapping) -> dict:
+        data = represent_row(FirmSerializer, firm)
+        residency = firm["current_residency"]
+        figures = firm["latest_figures"]
+        data["current_residency"] = None if residency is None else represent_residency(residency)
+        data["certifications"] = [
+            represent_row(CertificationStatusSerializer, row) for row in firm["certifications"]
+        ]
+        data["financing_summary"] = represent_row(
+            FinancingSummarySerializer, financing_summary(firm["financing"])
+        )
+        data["latest_figures"] = None if figures is None else represent_row(YearlyFiguresSerializer, figures)
+        return data
+
+
+def represent_residency(row: Mapping) -> dict:
+    residency = Residency(entered_on=row["entered_on"], limit_months=row["limit_months"])
+    return {
+        "incubator": represent_row(IncubatorBriefSerializer, row, prefix="incubator__"),
+        **represent_row(ResidencyBriefSerializer, row),
+        "months_left": residency.months_left(),
+    }
 
 
 class ParticipantSerializer(serializers.ModelSerializer):

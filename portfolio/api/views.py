@@ -133,8 +133,8 @@ class FirmListView(ApiView, generics.ListAPIView):
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        self.logged_firm_ids = [firm.pk for firm in page]
+        page = selectors.firm_rows_complete(self.viewer, self.paginate_queryset(queryset))
+        self.logged_firm_ids = [firm["id"] for firm in page]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -154,8 +154,8 @@ class FirmDetailView(ApiView, generics.RetrieveAPIView):
 
     @extend_schema(operation_id="firms_retrieve", summary=_("One firm"))
     def get(self, request: Request, *args, **kwargs) -> Response:
-        firm = self.get_object()
-        self.logged_firm_ids = [firm.pk]
+        [firm] = selectors.firm_rows_complete(self.viewer, [self.get_object()])
+        self.logged_firm_ids = [firm["id"]]
         return Response(self.get_serializer(firm).data)
 
 

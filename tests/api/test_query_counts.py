@@ -17,8 +17,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# key lookup, last-used update, page, 4 prefetches (residencies, certifications, financing,
-# latest figures), access-log row + its firm links
+# key lookup, last-used update, page, 4 detail queries (open residencies, certifications,
+# visible financing, latest figures), access-log row + its firm links (one transaction)
 FIRM_LIST_QUERIES = 9
 # key lookup, last-used update, firm visible?, page, access-log row + firm link
 NESTED_LIST_QUERIES = 6
