@@ -56,6 +56,8 @@ class Firm(Sourced):
                 violation_error_message=_("Another firm has this unified social credit code."),
             ),
         ]
+        # The partner API and the admin order firm lists by name.
+        indexes = [models.Index(fields=["name"], name="portfolio_firm_name")]
 
     def __str__(self) -> str:
         return self.name
