@@ -1,15 +1,16 @@
-"""Writes on accounts: partner API keys."""
+"""Writes on accounts: partner API keys, and the upkeep of the API's idempotency records."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiKey, Organisation, User
+from accounts.models import ApiKey, IdempotencyRecord, Organisation, User
 
 
 @transaction.atomic
@@ -52,3 +53,20 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """An expiry given as a date means 'valid through that day' in the local time zone."""
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+
+
+def idempotency_records_purge(*, now: datetime.datetime | None = None, batch_size: int = 5000) -> int:
+    """Delete the idempotency records older than API_IDEMPOTENCY_TTL_HOURS; safe to run twice.
+
+    A retry after that long is taken as a new request (partners are told so in the README).
+    Deleted in batches, so a large backlog never holds one long lock.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.API_IDEMPOTENCY_TTL_HOURS)
+    deleted = 0
+    while True:
+        ids = list(
+            IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]

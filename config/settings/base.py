@@ -179,6 +179,9 @@ API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 # last_used_at is written at most this often per key, so reads do not turn into writes.
 API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
+# How long a write's Idempotency-Key is remembered (a retry within it replays the first answer);
+# older records are purged daily by the beat task "partner API: purge idempotency keys".
+API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24 * 7, minimum=1)
 # Authentication (API key, then admin session), permission, throttle and pagination classes are
 # set on the API's base view (portfolio/api/views.py), not as global defaults.
 REST_FRAMEWORK |= {"EXCEPTION_HANDLER": "portfolio.api.errors.exception_handler"}
