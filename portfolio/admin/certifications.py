@@ -44,6 +44,19 @@ from portfolio.services.certifications import (
 # --- kinds and obligations (shared reference data) ----------------------------------------
 
 
+def _mark_done(model_admin, request, deadlines) -> None:
+    """Mark open deadlines done by the requesting staff member, and say how many."""
+    done = 0
+    for deadline in deadlines:
+        deadline_mark_done(deadline=deadline, user=request.user)
+        done += 1
+    model_admin.message_user(
+        request,
+        ngettext("%(n)d deadline marked done.", "%(n)d deadlines marked done.", done) % {"n": done},
+        messages.SUCCESS,
+    )
+
+
 class ObligationInline(admin.StackedInline):
     model = Obligation
     extra = 0
@@ -193,21 +206,13 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
 
     @admin.action(description=_("Mark the next open deadline done"), permissions=["change"])
     def mark_next_deadline_done(self, request, queryset):
-        done = 0
-        for certification in queryset:
-            deadline = (
-                Deadline.objects.filter(certification=certification, status=DeadlineStatus.OPEN)
-                .order_by("due_on")
-                .first()
-            )
-            if deadline is not None:
-                deadline_mark_done(deadline=deadline, user=request.user)
-                done += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d deadline marked done.", "%(n)d deadlines marked done.", done) % {"n": done},
-            messages.SUCCESS,
-        )
+        deadlines = [
+            Deadline.objects.filter(certification=certification, status=DeadlineStatus.OPEN)
+            .order_by("due_on")
+            .first()
+            for certification in queryset
+        ]
+        _mark_done(self, request, [d for d in deadlines if d is not None])
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -300,15 +305,7 @@ class DeadlineAdmin(ScopedAdmin):
 
     @admin.action(description=_("Mark done"), permissions=["change"])
     def mark_done(self, request, queryset):
-        done = 0
-        for deadline in queryset.filter(status=DeadlineStatus.OPEN):
-            deadline_mark_done(deadline=deadline, user=request.user)
-            done += 1
-        self.message_user(
-            request,
-            ngettext("%(n)d deadline marked done.", "%(n)d deadlines marked done.", done) % {"n": done},
-            messages.SUCCESS,
-        )
+        _mark_done(self, request, queryset.filter(status=DeadlineStatus.OPEN))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -150,20 +150,7 @@ class FinancingEventInline(ScopedInlineMixin, admin.TabularInline):
 class YearlyFiguresInline(ScopedInlineMixin, admin.TabularInline):
     model = YearlyFigures
     extra = 0
-    fields = [
-        "year",
-        "revenue",
-        "rd_expense",
-        "rd_expense_domestic",
-        "high_tech_revenue",
-        "total_assets",
-        "tax_paid",
-        "employees",
-        "rd_staff",
-        "ip_class1",
-        "ip_class2",
-        "angel_vc_received",
-    ]
+    fields = ["year", *YearlyFigures.FIGURES]
 
 
 class MilestoneInline(ScopedInlineMixin, admin.TabularInline):

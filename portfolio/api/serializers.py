@@ -102,21 +102,7 @@ class FinancingSummarySerializer(serializers.Serializer):
 class YearlyFiguresSerializer(serializers.ModelSerializer):
     class Meta:
         model = YearlyFigures
-        fields = [
-            "year",
-            "revenue",
-            "rd_expense",
-            "rd_expense_domestic",
-            "high_tech_revenue",
-            "total_assets",
-            "tax_paid",
-            "employees",
-            "rd_staff",
-            "ip_class1",
-            "ip_class2",
-            "angel_vc_received",
-            "updated_at",
-        ]
+        fields = ["year", *YearlyFigures.FIGURES, "updated_at"]
 
 
 FUNDED_LOAN_STATUSES = {

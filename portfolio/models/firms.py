@@ -207,6 +207,21 @@ class Residency(Sourced):
 class YearlyFigures(Sourced):
     """A firm's figures for one fiscal year: inputs of eligibility checks and of what banks see."""
 
+    # The figures themselves, in the order staff and banks see them (admin inline, API).
+    FIGURES = (
+        "revenue",
+        "rd_expense",
+        "rd_expense_domestic",
+        "high_tech_revenue",
+        "total_assets",
+        "tax_paid",
+        "employees",
+        "rd_staff",
+        "ip_class1",
+        "ip_class2",
+        "angel_vc_received",
+    )
+
     firm = models.ForeignKey(
         Firm, verbose_name=_("firm"), on_delete=models.CASCADE, related_name="yearly_figures"
     )

@@ -109,22 +109,7 @@ RESIDENCY_FIELDS = (
 )
 CERTIFICATION_FIELDS = ("firm_id", "kind__code", "status", "issued_on", "expires_on")
 FINANCING_FIELDS = ("firm_id", "kind", "amount", "currency", "occurred_on", "loan_status")
-FIGURES_FIELDS = (
-    "firm_id",
-    "year",
-    "revenue",
-    "rd_expense",
-    "rd_expense_domestic",
-    "high_tech_revenue",
-    "total_assets",
-    "tax_paid",
-    "employees",
-    "rd_staff",
-    "ip_class1",
-    "ip_class2",
-    "angel_vc_received",
-    "updated_at",
-)
+FIGURES_FIELDS = ("firm_id", "year", *YearlyFigures.FIGURES, "updated_at")
 
 
 def firm_list_for_bank(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet:
