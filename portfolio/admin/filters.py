@@ -125,12 +125,8 @@ class DeadlineDueWindowFilter(DueWindowFilter):
         return queryset.filter(status=DeadlineStatus.OPEN, **self._range())
 
 
-class DeadlineKindFilter(admin.SimpleListFilter):
-    title = _("certification kind")
-    parameter_name = "cert_kind"
-
-    def lookups(self, request, model_admin):
-        return [(k.code, k.name) for k in CertificationKind.objects.only("code", "name")]
+class DeadlineKindFilter(CertificationKindFilter):
+    """On the deadline list: deadlines of certificates of this kind."""
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -22,6 +22,7 @@ from portfolio.models import (
     Residency,
     YearlyFigures,
 )
+from portfolio.selectors.api import FIRM_FIELDS
 from portfolio.services.loans import DECISION_STATUSES, LOAN_INSTRUMENTS
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -175,16 +176,7 @@ class FirmSerializer(serializers.ModelSerializer):
     class Meta:
         model = Firm
         fields = [
-            "id",
-            "name",
-            "name_en",
-            "credit_code",
-            "founded_on",
-            "founded_precision",
-            "industry",
-            "industry_detail",
-            "website",
-            "updated_at",
+            *FIRM_FIELDS,
             "current_residency",
             "certifications",
             "financing_summary",
