@@ -13,7 +13,8 @@ from django.http import JsonResponse
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
-from portfolio.models import Certification, Consent, FinancingEvent, Firm, Residency, YearlyFigures
+from partners.models import Consent
+from portfolio.models import Certification, FinancingEvent, Firm, Residency, YearlyFigures
 
 
 def _money_sum(**filters):

@@ -63,9 +63,10 @@ import datetime, random
 import django
 django.setup()
 from accounts.models import Organisation, OrganisationKind
-from accounts.services import api_key_create
-from portfolio.models import (Certification, CertificationKind, Consent, FinancingEvent, Firm, Incubator,
-                              Residency, YearlyFigures)
+from partners.models import Consent
+from partners.services.api_keys import api_key_create
+from portfolio.models import (Certification, CertificationKind, FinancingEvent, Firm, Incubator, Residency,
+                              YearlyFigures)
 
 random.seed(5)
 bank = Organisation.objects.create(name="基准银行", kind=OrganisationKind.BANK, is_partner=True)

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from portfolio.api.errors import api_not_found
+from partners.api.errors import api_not_found
 
 # The admin's language comes from the language cookie (set through /i18n/setlang/), then the
 # browser's Accept-Language, then LANGUAGE_CODE (Chinese).
@@ -12,7 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("portfolio.api.urls")),
+    path("api/v1/", include("partners.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", api_not_found),

@@ -7,12 +7,11 @@ import datetime
 import factory
 
 from accounts.models import IncubatorMembership, Organisation, OrganisationKind, StaffRole, User
+from partners.models import BankRecommendation, Consent
 from portfolio.choices import CertificationStatus, FinancingKind, Instrument, ProgrammeKind, ServiceKind
 from portfolio.models import (
-    BankRecommendation,
     Certification,
     CertificationKind,
-    Consent,
     Contact,
     FinancingEvent,
     Firm,

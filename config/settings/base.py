@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "import_export",
     "accounts",
     "portfolio",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +170,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# --- Partner API (portfolio/api): keys, throttling, pagination, schema --------------------------
+# --- Partner API (partners/api): keys, throttling, pagination, schema --------------------------
 # Requests per minute a key may make unless the key sets its own rate; counted in the cache
 # (Redis when REDIS_URL is set, so every gunicorn worker shares the count).
 API_KEY_RATE_PER_MINUTE = env_int("API_KEY_RATE_PER_MINUTE", 600, minimum=1)
@@ -183,8 +184,8 @@ API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
 # older records are purged daily by the beat task "partner API: purge idempotency keys".
 API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24 * 7, minimum=1)
 # Authentication (API key, then admin session), permission, throttle and pagination classes are
-# set on the API's base view (portfolio/api/views.py), not as global defaults.
-REST_FRAMEWORK |= {"EXCEPTION_HANDLER": "portfolio.api.errors.exception_handler"}
+# set on the API's base view (partners/api/views.py), not as global defaults.
+REST_FRAMEWORK |= {"EXCEPTION_HANDLER": "partners.api.errors.exception_handler"}
 SPECTACULAR_SETTINGS |= {
     # Swagger UI served from our own static files: the docs work with no internet access.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -201,7 +202,7 @@ SPECTACULAR_SETTINGS |= {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "portfolio.api.schema.add_common_responses",
+        "partners.api.schema.add_common_responses",
     ],
     "TAGS": [
         {"name": "firms", "description": "Firms that consented to share their data with you."},

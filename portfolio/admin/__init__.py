@@ -9,7 +9,6 @@ from portfolio.admin import (  # noqa: F401 - registers the model admins
     firms,
     incubators,
     mentoring,
-    partners,
     reminders,
 )
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import BankRecommendation, Consent
 from portfolio.admin.base import ReadOnlyInline, ScopedAdmin, ScopedInlineMixin
 from portfolio.admin.display import due_html, incubation_clock_html
 from portfolio.admin.filters import (
@@ -21,9 +22,7 @@ from portfolio.admin.filters import (
 from portfolio.admin.mixins import ScopedImportExportMixin
 from portfolio.choices import DeadlineStatus
 from portfolio.models import (
-    BankRecommendation,
     Certification,
-    Consent,
     Contact,
     Deadline,
     FinancingEvent,

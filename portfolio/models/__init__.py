@@ -9,7 +9,6 @@ from portfolio.models.financing import FinancingEvent, FinancingParticipant, Pro
 from portfolio.models.firms import Contact, Firm, FirmAlias, Milestone, Residency, YearlyFigures
 from portfolio.models.incubators import Incubator
 from portfolio.models.mentoring import Mentor, ServiceRecord
-from portfolio.models.partners import BankRecommendation, Consent
 from portfolio.models.reminders import (
     DeliveryStatus,
     DigestDelivery,
@@ -18,10 +17,8 @@ from portfolio.models.reminders import (
 )
 
 __all__ = [
-    "BankRecommendation",
     "Certification",
     "CertificationKind",
-    "Consent",
     "Contact",
     "Deadline",
     "DeliveryStatus",

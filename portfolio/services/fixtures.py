@@ -23,9 +23,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
+from partners.models import BankRecommendation
 from portfolio.choices import AmountPrecision, CertificationStatus, RecordOrigin, TechField
 from portfolio.models import (
-    BankRecommendation,
     Certification,
     CertificationKind,
     FinancingEvent,

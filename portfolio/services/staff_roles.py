@@ -7,6 +7,7 @@ puts the user in the matching group (``staff_roles_sync_user``).
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -84,15 +85,20 @@ ROLE_GROUP_NAMES: dict[str, str] = {
     StaffRole.COUNSELLOR: "Counsellor",
 }
 
-_APP_OF_MODEL = {"incubatormembership": "accounts", "organisation": "accounts"}
+_ROLE_APPS = ("accounts", "portfolio", "partners")
+
+
+def _app_of_model() -> dict[str, str]:
+    return {
+        model._meta.model_name: label
+        for label in _ROLE_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
 
 
 def _permissions(spec: dict[str, tuple[str, ...]]) -> list[Permission]:
-    wanted = [
-        (_APP_OF_MODEL.get(model, "portfolio"), f"{action}_{model}")
-        for model, actions in spec.items()
-        for action in actions
-    ]
+    app_of = _app_of_model()
+    wanted = [(app_of[model], f"{action}_{model}") for model, actions in spec.items() for action in actions]
     found = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.filter(codename__in=[c for _, c in wanted]).select_related("content_type")

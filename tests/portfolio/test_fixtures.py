@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from accounts.models import Organisation
+from partners.models import BankRecommendation
 from portfolio.choices import (
     AmountPrecision,
     DatePrecision,
@@ -30,7 +31,6 @@ from portfolio.choices import (
     TechField,
 )
 from portfolio.models import (
-    BankRecommendation,
     Certification,
     Deadline,
     FinancingEvent,

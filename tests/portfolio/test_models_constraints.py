@@ -14,7 +14,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from accounts.models import ApiKey, IdempotencyRecord, IncubatorMembership, LoanApplication, User
+from accounts.models import IncubatorMembership, User
+from partners.models import ApiKey, BankRecommendation, IdempotencyRecord, LoanApplication
 from portfolio.choices import (
     DeadlineStatus,
     ExitReason,
@@ -23,7 +24,6 @@ from portfolio.choices import (
     Instrument,
 )
 from portfolio.models import (
-    BankRecommendation,
     Deadline,
     DigestDelivery,
     FinancingParticipant,
@@ -155,15 +155,15 @@ CASES = [
         duplicate=lambda m: IncubatorMembership(user=m.user, incubator=m.incubator, role="manager"),
     ),
     Bad(
-        "accounts_apikey_unique_name_per_org",
+        "partners_apikey_unique_name_per_org",
         _api_key,
         duplicate=lambda k: ApiKey(
             organisation=k.organisation, name=k.name, prefix="efgh5678", hashed_key="1" * 64
         ),
     ),
-    Bad("accounts_apikey_rate_positive", _api_key, change={"rate_per_minute": 0}),
+    Bad("partners_apikey_rate_positive", _api_key, change={"rate_per_minute": 0}),
     Bad(
-        "accounts_idempotency_unique_key",
+        "partners_idempotency_unique_key",
         _idempotency_record,
         duplicate=lambda r: IdempotencyRecord(
             scope=r.scope,
@@ -176,7 +176,7 @@ CASES = [
         ),
     ),
     Bad(
-        "accounts_loan_unique_reference_per_bank",
+        "partners_loan_unique_reference_per_bank",
         _loan,
         duplicate=lambda loan: LoanApplication(
             event=FinancingEventFactory(kind=FinancingKind.LOAN, instrument=Instrument.CREDIT),
@@ -185,7 +185,7 @@ CASES = [
             applied_on=loan.applied_on,
         ),
     ),
-    Bad("accounts_loan_requested_amount_positive", _loan, change={"requested_amount": Decimal(0)}),
+    Bad("partners_loan_requested_amount_positive", _loan, change={"requested_amount": Decimal(0)}),
     # reminders
     Bad(
         "portfolio_reminder_once_per_threshold",
@@ -368,9 +368,9 @@ CASES = [
     ),
     # mentoring and partners
     Bad("portfolio_service_hours_positive", ServiceRecordFactory, change={"hours": 0}),
-    Bad("portfolio_consent_end_after_start", ConsentFactory, change={"ends_on": datetime.date(2023, 12, 31)}),
+    Bad("partners_consent_end_after_start", ConsentFactory, change={"ends_on": datetime.date(2023, 12, 31)}),
     Bad(
-        "portfolio_recommendation_one_active",
+        "partners_recommendation_one_active",
         RecommendationFactory,
         duplicate=lambda r: BankRecommendation(
             firm=r.firm, incubator=r.incubator, bank=r.bank, recommended_on=datetime.date(2025, 6, 1)
@@ -415,7 +415,7 @@ def test_full_clean_reports_the_constraints_message(case):
 def test_every_named_constraint_has_a_case():
     named = {
         constraint.name
-        for app in ("accounts", "portfolio")
+        for app in ("accounts", "portfolio", "partners")
         for model in apps.get_app_config(app).get_models()
         for constraint in model._meta.constraints
     }

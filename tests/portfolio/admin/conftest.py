@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import StaffRole, User
+from partners.models import BankRecommendation, Consent
 from portfolio.choices import InstitutionRole, MentorKind, ProgrammeKind, ServiceKind
 from portfolio.models import (
-    BankRecommendation,
     Certification,
-    Consent,
     FinancingEvent,
     FinancingParticipant,
     Firm,

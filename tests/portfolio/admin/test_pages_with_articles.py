@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portfolio.models import Firm
 from portfolio.services.fixtures import fixtures_load
-from tests.portfolio.admin.test_pages import CHANGELIST_QUERIES
+from tests.portfolio.admin.test_pages import CHANGELIST_QUERIES, admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_every_changelist_opens_with_the_queries_pinned_for_one_row(
 ):
     for model, queries in CHANGELIST_QUERIES.items():
         with django_assert_num_queries(queries):
-            response = admin_client.get(reverse(f"admin:portfolio_{model}_changelist"))
+            response = admin_client.get(admin_url(model, "changelist"))
         assert response.status_code == 200, model
 
 

@@ -1,0 +1,51 @@
+"""``Authorization: Api-Key <prefix>.<secret>``: a partner organisation's key."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from partners.models import ApiKey
+
+KEYWORD = "Api-Key"
+
+
+def touch_last_used(api_key: ApiKey, now: datetime.datetime) -> None:
+    """Record use, at most once per resolution window, so reads do not all become writes."""
+    resolution = datetime.timedelta(seconds=settings.API_KEY_LAST_USED_RESOLUTION_SECONDS)
+    if api_key.last_used_at is None or now - api_key.last_used_at >= resolution:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """Authenticates the organisation behind a key; ``request.auth`` is the ``ApiKey``.
+
+    Every failure (unknown, malformed, revoked, expired, organisation no longer a partner)
+    answers the same 401, so a caller learns nothing about which keys exist.
+    """
+
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, ApiKey] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _sep, raw_key = header.partition(" ")
+        if keyword.lower() != KEYWORD.lower():
+            return None
+        raw_key = raw_key.strip()
+        prefix, dot, secret = raw_key.partition(".")
+        if not dot or not secret or len(prefix) != ApiKey.PREFIX_LENGTH:
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+        now = timezone.now()
+        api_key = ApiKey.objects.usable(now).select_related("organisation").filter(prefix=prefix).first()
+        if api_key is None or not api_key.matches(raw_key):
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+        touch_last_used(api_key, now)
+        return AnonymousUser(), api_key
+
+    def authenticate_header(self, request: Request) -> str:
+        return KEYWORD

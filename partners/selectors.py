@@ -1,0 +1,236 @@
+"""What the partner API shows, and to whom.
+
+A partner sees a firm only while one of the firm's consents to that partner is in force;
+everything else about the firm (its certifications, financing, figures, loans) hangs off the
+same queryset, so a firm outside consent is simply not there. Staff using the API with their
+admin session see the firms of their incubators (``scope.firms_for_user``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from partners.models import ApiKey, BankRecommendation, Consent, LoanApplication, LoanDecision
+from portfolio.choices import FinancingKind, LoanStatus, RecordOrigin
+from portfolio.models import (
+    Certification,
+    FinancingEvent,
+    FinancingParticipant,
+    Firm,
+    Residency,
+    YearlyFigures,
+)
+from portfolio.selectors.scope import firms_for_user, incubator_ids_for_user, user_sees_everything
+
+# Loans other banks recorded become part of a firm's visible history once money moved;
+# applications, approvals and rejections stay between the firm, its incubator and that bank.
+LOAN_STATUSES_SHOWN_TO_OTHER_BANKS = (
+    LoanStatus.DISBURSED,
+    LoanStatus.REPAID,
+    LoanStatus.DEFAULTED,
+    LoanStatus.COMPENSATED,
+)
+
+
+@dataclass(frozen=True)
+class ApiViewer:
+    """Who is asking: a partner (by API key) or a staff member (by admin session)."""
+
+    organisation: Organisation | None = None
+    api_key: ApiKey | None = None
+    user: User | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        return self.organisation is not None
+
+
+def consents_in_force(*, organisation_id: int, now: datetime.datetime | None = None) -> QuerySet[Consent]:
+    """Consents that apply right now: started, not ended (the end date is inclusive), not revoked."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return Consent.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+        Q(revoked_at__isnull=True) | Q(revoked_at__gt=now),
+        organisation_id=organisation_id,
+        starts_on__lte=today,
+    )
+
+
+def firms_visible_to(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet[Firm]:
+    if viewer.is_partner:
+        consents = consents_in_force(organisation_id=viewer.organisation.pk, now=now)
+        return Firm.objects.filter(Exists(consents.filter(firm=OuterRef("pk"))))
+    if viewer.user is not None:
+        return firms_for_user(viewer.user)
+    return Firm.objects.none()
+
+
+def financing_visible_to(viewer: ApiViewer) -> QuerySet[FinancingEvent]:
+    events = FinancingEvent.objects.all()
+    if viewer.is_partner:
+        events = events.filter(
+            ~Q(origin=RecordOrigin.PARTNER_API, kind=FinancingKind.LOAN)
+            | Q(recorded_by=viewer.organisation)
+            | Q(loan_status__in=LOAN_STATUSES_SHOWN_TO_OTHER_BANKS)
+        )
+    return events
+
+
+# What the API shows of a firm's own row (FirmSerializer's plain fields).
+FIRM_FIELDS = (
+    "id",
+    "name",
+    "name_en",
+    "credit_code",
+    "founded_on",
+    "founded_precision",
+    "industry",
+    "industry_detail",
+    "website",
+    "updated_at",
+)
+RESIDENCY_FIELDS = (
+    "firm_id",
+    "entered_on",
+    "entered_precision",
+    "limit_months",
+    "incubator__id",
+    "incubator__name",
+    "incubator__name_en",
+    "incubator__city",
+    "incubator__level",
+)
+CERTIFICATION_FIELDS = ("firm_id", "kind__code", "status", "issued_on", "expires_on")
+FINANCING_FIELDS = ("firm_id", "kind", "amount", "currency", "occurred_on", "loan_status")
+FIGURES_FIELDS = ("firm_id", "year", *YearlyFigures.FIGURES, "updated_at")
+
+
+def firm_list_for_bank(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet:
+    """Visible firms as rows (dicts) of their own fields; ``firm_rows_complete`` adds the rest.
+
+    Plain rows rather than model instances: a page of firms is read far more often than
+    anything else in the API, and building and serializing model instances was most of its cost.
+    """
+    return firms_visible_to(viewer, now=now).values(*FIRM_FIELDS)
+
+
+def firm_rows_complete(viewer: ApiViewer, firms: list[dict]) -> list[dict]:
+    """Adds to each firm row what a lender looks at, in four queries whatever the page size.
+
+    ``current_residency`` (the latest open one, or None), ``certifications`` (by ladder rank,
+    newest first), ``financing`` (the events the viewer may see) and ``latest_figures`` (None
+    without figures).
+    Each query reads only the rows and columns shown, by the firm foreign-key indexes.
+    """
+    if not firms:
+        return firms
+    ids = [firm["id"] for firm in firms]
+    residencies = (
+        Residency.objects.filter(firm_id__in=ids, exited_on__isnull=True)
+        .order_by("-entered_on", "-id")
+        .values(*RESIDENCY_FIELDS)
+    )
+    certifications = (
+        Certification.objects.filter(firm_id__in=ids)
+        .order_by("kind__ladder_rank", "kind__code", "-issued_on", "-id")
+        .values(*CERTIFICATION_FIELDS)
+    )
+    financing = financing_visible_to(viewer).filter(firm_id__in=ids).order_by().values(*FINANCING_FIELDS)
+    latest_year = YearlyFigures.objects.filter(firm=OuterRef("firm")).order_by("-year").values("year")[:1]
+    figures = (
+        YearlyFigures.objects.filter(firm_id__in=ids, year=Subquery(latest_year))
+        .order_by()
+        .values(*FIGURES_FIELDS)
+    )
+    by_id = {}
+    for firm in firms:
+        firm.update(current_residency=None, certifications=[], financing=[], latest_figures=None)
+        by_id[firm["id"]] = firm
+    for row in residencies:  # latest first: the first one seen is the current one
+        firm = by_id[row["firm_id"]]
+        if firm["current_residency"] is None:
+            firm["current_residency"] = row
+    for row in certifications:
+        by_id[row["firm_id"]]["certifications"].append(row)
+    for row in financing:
+        by_id[row["firm_id"]]["financing"].append(row)
+    for row in figures:
+        by_id[row["firm_id"]]["latest_figures"] = row
+    return firms
+
+
+def firms_changed_since(
+    queryset: QuerySet[Firm], *, since: datetime.datetime, viewer: ApiViewer
+) -> QuerySet[Firm]:
+    """Firms whose own row or anything shown with them changed at or after ``since``.
+
+    A consent that (re)starts for this partner counts as a change, so a firm that newly
+    agreed to share appears in the next incremental sync.
+    """
+
+    def changed(model: type) -> Exists:
+        return Exists(model.objects.filter(firm=OuterRef("pk"), updated_at__gte=since))
+
+    condition = (
+        Q(updated_at__gte=since)
+        | changed(Certification)
+        | changed(FinancingEvent)
+        | changed(YearlyFigures)
+        | changed(Residency)
+    )
+    if viewer.is_partner:
+        condition |= Exists(
+            Consent.objects.filter(firm=OuterRef("pk"), organisation=viewer.organisation).filter(
+                Q(updated_at__gte=since) | Q(starts_on__gte=timezone.localdate(since))
+            )
+        )
+    return queryset.filter(condition)
+
+
+def certification_list_for_firm(*, firm: Firm) -> QuerySet[Certification]:
+    return Certification.objects.filter(firm=firm).select_related("kind")
+
+
+def financing_list_for_firm(viewer: ApiViewer, *, firm: Firm) -> QuerySet[FinancingEvent]:
+    return (
+        financing_visible_to(viewer)
+        .filter(firm=firm)
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch("participants", queryset=FinancingParticipant.objects.select_related("organisation"))
+        )
+    )
+
+
+def figures_list_for_firm(*, firm: Firm) -> QuerySet[YearlyFigures]:
+    return YearlyFigures.objects.filter(firm=firm)
+
+
+def white_list_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet:
+    """The white list: for a bank, recommendations to it of firms it may see; for staff, theirs."""
+    recommendations = BankRecommendation.objects.select_related("firm", "incubator", "bank")
+    if viewer.is_partner:
+        return recommendations.filter(
+            bank=viewer.organisation, firm__in=firms_visible_to(viewer, now=now).values("pk")
+        )
+    if viewer.user is not None and user_sees_everything(viewer.user):
+        return recommendations
+    if viewer.user is not None:
+        return recommendations.filter(incubator_id__in=incubator_ids_for_user(viewer.user))
+    return recommendations.none()
+
+
+def loan_list_for_firm(viewer: ApiViewer, *, firm: Firm) -> QuerySet[LoanApplication]:
+    """A bank's own loan applications for the firm; staff see every bank's."""
+    loans = LoanApplication.objects.filter(event__firm=firm).select_related("event", "bank")
+    if viewer.is_partner:
+        loans = loans.filter(bank=viewer.organisation)
+    return loans.prefetch_related(
+        Prefetch("decisions", queryset=LoanDecision.objects.order_by("created_at", "id"))
+    )

@@ -1,0 +1,114 @@
+"""Every list endpoint runs a fixed number of queries, for one row as for fifty."""
+
+import datetime
+
+import pytest
+
+from partners.services.loans import loan_apply, loan_decide
+from tests.factories import (
+    CertificationFactory,
+    ConsentFactory,
+    FinancingEventFactory,
+    FirmFactory,
+    RecommendationFactory,
+    ResidencyFactory,
+    YearlyFiguresFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# key lookup, last-used update, page, 4 detail queries (open residencies, certifications,
+# visible financing, latest figures), access-log row + its firm links (one transaction)
+FIRM_LIST_QUERIES = 9
+# key lookup, last-used update, firm visible?, page, access-log row + firm link
+NESTED_LIST_QUERIES = 6
+
+
+def consented_firms(bank, n: int) -> list:
+    firms = []
+    for i in range(n):
+        firm = ConsentFactory(organisation=bank).firm
+        ResidencyFactory(firm=firm)
+        CertificationFactory(firm=firm)
+        YearlyFiguresFactory(firm=firm, year=2023)
+        YearlyFiguresFactory(firm=firm, year=2024)
+        FinancingEventFactory(firm=firm, occurred_on=datetime.date(2024, 1, 1 + i % 28))
+        firms.append(firm)
+    return firms
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_firm_list_query_count(api, bank, n, django_assert_num_queries):
+    consented_firms(bank, n)
+    with django_assert_num_queries(FIRM_LIST_QUERIES):
+        response = api.get("/api/v1/firms/")
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_firm_list_with_every_filter_query_count(api, bank, n, django_assert_num_queries):
+    consented_firms(bank, n)
+    url = (
+        "/api/v1/firms/?city=青岛&certification_kind=hnte&certification_status=granted"
+        "&updated_since=2000-01-01T00:00:00Z&ordering=-name"
+    )
+    with django_assert_num_queries(FIRM_LIST_QUERIES):
+        response = api.get(url)
+    assert len(response.json()["results"]) == n
+
+
+def test_latest_figures_are_the_latest_year(api, bank):
+    firm = consented_firms(bank, 1)[0]
+    assert api.get(f"/api/v1/firms/{firm.pk}/").json()["latest_figures"]["year"] == 2024
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_certification_list_query_count(api, consented_firm, n, django_assert_num_queries):
+    for i in range(n):
+        CertificationFactory(firm=consented_firm, issued_on=datetime.date(2000 + i % 25, 1, 1 + i % 28))
+    with django_assert_num_queries(NESTED_LIST_QUERIES):
+        response = api.get(f"/api/v1/firms/{consented_firm.pk}/certifications/")
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_financing_list_query_count(api, bank, consented_firm, n, django_assert_num_queries):
+    for _ in range(n):
+        loan_apply(bank=bank, firm=consented_firm, instrument="credit", applied_on=datetime.date(2025, 1, 1))
+    # + participants (with their organisations) prefetch
+    with django_assert_num_queries(NESTED_LIST_QUERIES + 1):
+        response = api.get(f"/api/v1/firms/{consented_firm.pk}/financing/")
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_figures_list_query_count(api, consented_firm, n, django_assert_num_queries):
+    for i in range(n):
+        YearlyFiguresFactory(firm=consented_firm, year=1970 + i)
+    with django_assert_num_queries(NESTED_LIST_QUERIES):
+        response = api.get(f"/api/v1/firms/{consented_firm.pk}/figures/")
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_loan_list_query_count(api, bank, consented_firm, n, django_assert_num_queries):
+    for _ in range(n):
+        loan = loan_apply(
+            bank=bank, firm=consented_firm, instrument="credit", applied_on=datetime.date(2025, 1, 1)
+        )
+        loan_decide(application=loan, status="rejected", decided_on=datetime.date(2025, 1, 2), note="No.")
+    # + decisions prefetch
+    with django_assert_num_queries(NESTED_LIST_QUERIES + 1):
+        response = api.get(f"/api/v1/firms/{consented_firm.pk}/loans/")
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_white_list_query_count(api, bank, n, django_assert_num_queries):
+    for _ in range(n):
+        RecommendationFactory(firm=ConsentFactory(organisation=bank).firm, bank=bank)
+    RecommendationFactory(firm=FirmFactory(), bank=bank)  # no consent: not listed
+    # key lookup, last-used update, page, access-log row + firm links
+    with django_assert_num_queries(5):
+        response = api.get("/api/v1/white-list/")
+    assert len(response.json()["results"]) == n
