@@ -22,7 +22,7 @@ from partners.services.api_keys import api_key_create, api_key_revoke
 from portfolio.admin.base import ScopedAdmin, partner_organisations
 from portfolio.admin.filters import IncubatorFilter
 from portfolio.choices import RecommendationStatus
-from portfolio.selectors.scope import incubator_ids_for_user, user_sees_everything
+from portfolio.selectors.scope import scope_to_incubators
 
 
 class ConsentStateFilter(admin.SimpleListFilter):
@@ -35,7 +35,7 @@ class ConsentStateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "active":
-            return queryset.filter(revoked_at__isnull=True, starts_on__lte=today).exclude(ends_on__lt=today)
+            return queryset.in_force()
         if self.value() == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         if self.value() == "ended":
@@ -59,14 +59,12 @@ class ConsentAdmin(ScopedAdmin):
             kwargs["queryset"] = partner_organisations()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("in force"), boolean=True)
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate_in_force()
+
+    @admin.display(description=_("in force"), boolean=True, ordering="is_in_force")
     def in_force(self, consent: Consent) -> bool:
-        today = timezone.localdate()
-        return (
-            consent.revoked_at is None
-            and consent.starts_on <= today
-            and (consent.ends_on is None or consent.ends_on >= today)
-        )
+        return consent.is_in_force
 
     @admin.action(description=_("Revoke the selected consents now"), permissions=["change"])
     def revoke(self, request, queryset):
@@ -96,9 +94,7 @@ class BankRecommendationAdmin(ScopedAdmin):
 
     def scope_queryset(self, queryset, user):
         # The white list entries the user's incubators made.
-        if user_sees_everything(user):
-            return queryset
-        return queryset.filter(incubator_id__in=incubator_ids_for_user(user))
+        return scope_to_incubators(queryset, user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "bank":

@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from accounts.models import Organisation, User
 from partners.models import ApiKey, BankRecommendation, Consent, LoanApplication, LoanDecision
@@ -25,7 +24,7 @@ from portfolio.models import (
     Residency,
     YearlyFigures,
 )
-from portfolio.selectors.scope import firms_for_user, incubator_ids_for_user, user_sees_everything
+from portfolio.selectors.scope import firms_for_user, scope_to_incubators
 
 # Loans other banks recorded become part of a firm's visible history once money moved;
 # applications, approvals and rejections stay between the firm, its incubator and that bank.
@@ -50,22 +49,10 @@ class ApiViewer:
         return self.organisation is not None
 
 
-def consents_in_force(*, organisation_id: int, now: datetime.datetime | None = None) -> QuerySet[Consent]:
-    """Consents that apply right now: started, not ended (the end date is inclusive), not revoked."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    return Consent.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today),
-        Q(revoked_at__isnull=True) | Q(revoked_at__gt=now),
-        organisation_id=organisation_id,
-        starts_on__lte=today,
-    )
-
-
 def firms_visible_to(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet[Firm]:
     if viewer.is_partner:
-        consents = consents_in_force(organisation_id=viewer.organisation.pk, now=now)
-        return Firm.objects.filter(Exists(consents.filter(firm=OuterRef("pk"))))
+        consents = Consent.objects.in_force(now).filter(organisation=viewer.organisation, firm=OuterRef("pk"))
+        return Firm.objects.filter(Exists(consents))
     if viewer.user is not None:
         return firms_for_user(viewer.user)
     return Firm.objects.none()
@@ -111,7 +98,7 @@ FINANCING_FIELDS = ("firm_id", "kind", "amount", "currency", "occurred_on", "loa
 FIGURES_FIELDS = ("firm_id", "year", *YearlyFigures.FIGURES, "updated_at")
 
 
-def firm_list_for_bank(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet:
+def firm_rows_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet:
     """Visible firms as rows (dicts) of their own fields; ``firm_rows_complete`` adds the rest.
 
     Plain rows rather than model instances: a page of firms is read far more often than
@@ -186,9 +173,7 @@ def firms_changed_since(
     )
     if viewer.is_partner:
         condition |= Exists(
-            Consent.objects.filter(firm=OuterRef("pk"), organisation=viewer.organisation).filter(
-                Q(updated_at__gte=since) | Q(starts_on__gte=timezone.localdate(since))
-            )
+            Consent.objects.changed_since(since).filter(firm=OuterRef("pk"), organisation=viewer.organisation)
         )
     return queryset.filter(condition)
 
@@ -219,10 +204,8 @@ def white_list_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = 
         return recommendations.filter(
             bank=viewer.organisation, firm__in=firms_visible_to(viewer, now=now).values("pk")
         )
-    if viewer.user is not None and user_sees_everything(viewer.user):
-        return recommendations
     if viewer.user is not None:
-        return recommendations.filter(incubator_id__in=incubator_ids_for_user(viewer.user))
+        return scope_to_incubators(recommendations, viewer.user)
     return recommendations.none()
 
 

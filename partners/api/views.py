@@ -110,7 +110,7 @@ class FirmListView(ApiView, generics.ListAPIView):
     ordering = ["id"]
 
     def get_queryset(self):
-        return selectors.firm_list_for_bank(self.viewer)
+        return selectors.firm_rows_for_viewer(self.viewer)
 
     @extend_schema(
         operation_id="firms_list",
@@ -146,11 +146,11 @@ class FirmDetailView(ApiView, generics.RetrieveAPIView):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        if not hasattr(self, request.method.lower()):
+        if request.method not in ("GET", "HEAD"):  # GET reads the firm itself
             get_visible_firm(self.viewer, kwargs["firm_id"])  # 404 before 405 for a hidden firm
 
     def get_queryset(self):
-        return selectors.firm_list_for_bank(self.viewer)
+        return selectors.firm_rows_for_viewer(self.viewer)
 
     @extend_schema(operation_id="firms_retrieve", summary=_("One firm"))
     def get(self, request: Request, *args, **kwargs) -> Response:

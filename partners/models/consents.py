@@ -12,19 +12,18 @@ from simple_history.models import HistoricalRecords
 from portfolio.choices import RecommendationStatus
 
 
-def consent_in_force_q(at: datetime.datetime | None = None, prefix: str = "") -> models.Q:
+def consent_in_force_q(at: datetime.datetime | None = None) -> models.Q:
     """The one definition of "in force" at a moment: started, not ended, not revoked.
 
     The end date is inclusive (a consent ending today still applies today); a revocation
-    applies from its moment on. ``prefix`` leads from another model to the consent
-    (e.g. ``"consents__"``).
+    applies from its moment on.
     """
     at = at or timezone.now()
     today = timezone.localdate(at)
     return (
-        (models.Q(**{f"{prefix}ends_on__isnull": True}) | models.Q(**{f"{prefix}ends_on__gte": today}))
-        & (models.Q(**{f"{prefix}revoked_at__isnull": True}) | models.Q(**{f"{prefix}revoked_at__gt": at}))
-        & models.Q(**{f"{prefix}starts_on__lte": today})
+        (models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today))
+        & (models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=at))
+        & models.Q(starts_on__lte=today)
     )
 
 

@@ -19,8 +19,8 @@ from accounts.models import IncubatorMembership, Organisation, OrganisationKind,
 from portfolio.models import Certification, FinancingEvent, Firm, Incubator, Mentor, Residency
 from portfolio.selectors.scope import (
     firms_for_user,
-    incubator_ids_for_user,
     incubators_for_user,
+    scope_to_incubators,
     scope_to_user,
     user_sees_everything,
 )
@@ -34,18 +34,14 @@ def mentors_for_user(user: User) -> QuerySet[Mentor]:
     if user_sees_everything(user):
         return Mentor.objects.all()
     serves = Mentor.incubators.through.objects.filter(mentor_id=OuterRef("pk"))
-    return Mentor.objects.filter(
-        Exists(serves.filter(incubator_id__in=incubator_ids_for_user(user))) | ~Exists(serves)
-    )
+    return Mentor.objects.filter(Exists(scope_to_incubators(serves, user)) | ~Exists(serves))
 
 
 def staff_users_for_user(user: User) -> QuerySet[User]:
     """Who may be named responsible for a residency: staff of the user's incubators."""
     if user_sees_everything(user):
         return User.objects.filter(is_staff=True)
-    members = IncubatorMembership.objects.filter(
-        user_id=OuterRef("pk"), incubator_id__in=incubator_ids_for_user(user)
-    )
+    members = scope_to_incubators(IncubatorMembership.objects.filter(user_id=OuterRef("pk")), user)
     return User.objects.filter(Exists(members))
 
 

@@ -36,7 +36,7 @@ from portfolio.models import (
 )
 from portfolio.resources import FirmResource
 from portfolio.selectors.admin_lists import certification_list_annotate, firm_list_annotate
-from portfolio.selectors.scope import incubator_ids_for_user, incubators_for_user, user_sees_everything
+from portfolio.selectors.scope import incubators_for_user, scope_to_incubators, user_sees_everything
 from portfolio.services.imports import firm_admit
 
 # --- inlines -------------------------------------------------------------------------------
@@ -88,10 +88,7 @@ class ResidencyInline(ScopedInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         # Only the stays in the user's own incubators: another incubator's is its business.
-        queryset = super().get_queryset(request).select_related("incubator")
-        if user_sees_everything(request.user):
-            return queryset
-        return queryset.filter(incubator_id__in=incubator_ids_for_user(request.user))
+        return scope_to_incubators(super().get_queryset(request).select_related("incubator"), request.user)
 
     @admin.display(description=_("incubation clock"))
     def incubation_clock(self, residency: Residency) -> str:
@@ -358,9 +355,7 @@ class ResidencyAdmin(ScopedAdmin):
 
     def scope_queryset(self, queryset, user):
         # A residency belongs to its incubator: only the user's incubators' stays.
-        if user_sees_everything(user):
-            return queryset
-        return queryset.filter(incubator_id__in=incubator_ids_for_user(user))
+        return scope_to_incubators(queryset, user)
 
     @admin.display(description=_("incubation clock"))
     def clock(self, residency: Residency) -> str:

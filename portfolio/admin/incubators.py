@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import IncubatorMembership
 from portfolio.admin.base import ScopedAdmin
 from portfolio.models import Incubator
-from portfolio.selectors.scope import incubator_ids_for_user, user_sees_everything
+from portfolio.selectors.scope import scope_to_incubators
 from portfolio.services.staff_roles import staff_roles_sync_user
 
 
@@ -32,9 +32,7 @@ class IncubatorAdmin(ScopedAdmin):
     inlines = [MembershipInline]
 
     def scope_queryset(self, queryset, user):
-        if user_sees_everything(user):
-            return queryset
-        return queryset.filter(pk__in=incubator_ids_for_user(user))
+        return scope_to_incubators(queryset, user, "")
 
     def get_queryset(self, request):
         return (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from portfolio.admin.base import ScopedAdmin, mentors_for_user
 from portfolio.models import Mentor, ServiceRecord
-from portfolio.selectors.scope import firms_for_user, incubator_ids_for_user, user_sees_everything
+from portfolio.selectors.scope import scope_to_incubators, scope_to_user, user_sees_everything
 
 
 @admin.register(Mentor)
@@ -40,7 +40,6 @@ class ServiceRecordAdmin(ScopedAdmin):
         # A service of one of the user's incubators, or given to one of their firms.
         if user_sees_everything(user):
             return queryset
-        served = ServiceRecord.firms.through.objects.filter(
-            servicerecord_id=OuterRef("pk"), firm_id__in=firms_for_user(user).values("pk")
-        )
-        return queryset.filter(Q(incubator_id__in=incubator_ids_for_user(user)) | Exists(served))
+        served = ServiceRecord.firms.through.objects.filter(servicerecord_id=OuterRef("pk"))
+        own = scope_to_incubators(ServiceRecord.objects.filter(pk=OuterRef("pk")), user)
+        return queryset.filter(Exists(own) | Exists(scope_to_user(served, user)))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from portfolio.choices import DeadlineStatus
 from portfolio.models import Deadline, Residency
-from portfolio.selectors.scope import incubator_ids_for_user, scope_to_user, user_sees_everything
+from portfolio.selectors.scope import scope_to_incubators, scope_to_user
 
 UPCOMING_WINDOWS = (30, 90, 180, 365)
 DEFAULT_UPCOMING_DAYS = 90
@@ -23,9 +23,7 @@ def open_deadlines_due_by(queryset: QuerySet[Deadline], *, until: datetime.date)
 
 def residency_incubator_name(user: User, firm_ref: str = "firm_id") -> Subquery:
     """The incubator name of the firm's most recent residency the user may see (one value)."""
-    residencies = Residency.objects.filter(firm_id=OuterRef(firm_ref))
-    if not user_sees_everything(user):
-        residencies = residencies.filter(incubator_id__in=incubator_ids_for_user(user))
+    residencies = scope_to_incubators(Residency.objects.filter(firm_id=OuterRef(firm_ref)), user)
     return Subquery(
         residencies.order_by(F("exited_on").desc(nulls_first=True), "-entered_on").values("incubator__name")[
             :1

@@ -1,7 +1,9 @@
 """What a staff member may see: the incubators they belong to and everything under them.
 
-Every admin page, export, report and staff API call narrows its queryset through here, so
-the rule lives in one place. Superusers see everything.
+Every admin page, export, report, reminder list and staff API call narrows its queryset
+through here, so the rule lives in one place. Superusers see everything. Two helpers apply it:
+``scope_to_incubators`` to records that belong to an incubator (a residency, a membership, a
+white-list entry, the incubator itself), ``scope_to_user`` to records that belong to a firm.
 """
 
 from __future__ import annotations
@@ -27,17 +29,24 @@ def incubator_ids_for_user(user: User) -> list[int]:
     return cached
 
 
-def incubators_for_user(user: User) -> QuerySet[Incubator]:
+def scope_to_incubators(queryset: QuerySet, user: User, incubator_path: str = "incubator") -> QuerySet:
+    """Narrow records that belong to an incubator (``incubator_path`` leads to it; "" for the
+    incubators themselves) to the user's incubators."""
     if user_sees_everything(user):
-        return Incubator.objects.all()
-    return Incubator.objects.filter(pk__in=incubator_ids_for_user(user))
+        return queryset
+    lookup = f"{incubator_path}__in" if incubator_path else "pk__in"
+    return queryset.filter(**{lookup: incubator_ids_for_user(user)})
+
+
+def incubators_for_user(user: User) -> QuerySet[Incubator]:
+    return scope_to_incubators(Incubator.objects.all(), user, "")
 
 
 def firms_for_user(user: User) -> QuerySet[Firm]:
     """Firms with a residency (open or past) in one of the user's incubators."""
     if user_sees_everything(user):
         return Firm.objects.all()
-    residencies = Residency.objects.filter(firm=OuterRef("pk"), incubator_id__in=incubator_ids_for_user(user))
+    residencies = scope_to_incubators(Residency.objects.filter(firm=OuterRef("pk")), user)
     return Firm.objects.filter(Exists(residencies))
 
 

@@ -17,59 +17,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LOAN_BODY = {"instrument": "credit", "applied_on": "2025-03-01", "requested_amount": "500000.00"}
 DECISION_BODY = {"status": "approved", "decided_on": "2025-03-02", "amount": "500000.00", "term_months": 12}
-
-
-def firm_endpoints(firm_id: int, loan_id: int) -> list[tuple[str, str, dict | None]]:
-    base = f"/api/v1/firms/{firm_id}/"
-    return [
-        ("get", base, None),
-        ("get", f"{base}certifications/", None),
-        ("get", f"{base}financing/", None),
-        ("get", f"{base}figures/", None),
-        ("get", f"{base}loans/", None),
-        ("post", f"{base}loans/", LOAN_BODY),
-        ("get", f"{base}loans/{loan_id}/", None),
-        ("post", f"{base}loans/{loan_id}/decisions/", DECISION_BODY),
-        # Methods no endpoint has must not tell a hidden firm from a visible one either.
-        ("put", base, {}),
-        ("patch", f"{base}loans/", {}),
-        ("delete", f"{base}loans/{loan_id}/", None),
-    ]
-
-
-def call(client, method: str, url: str, body: dict | None):
-    return (
-        getattr(client, method)(url, body, format="json")
-        if body is not None
-        else getattr(client, method)(url)
-    )
-
-
-@pytest.fixture
-def hidden_loan(hidden_firm, other_bank):
-    return loan_apply(
-        bank=other_bank, firm=hidden_firm, instrument="credit", applied_on=datetime.date(2025, 3, 1)
-    )
-
-
-@pytest.mark.parametrize("index", range(11))
-def test_every_endpoint_and_method_answers_404_for_a_firm_without_consent(
-    api, hidden_firm, hidden_loan, index
-):
-    method, url, body = firm_endpoints(hidden_firm.pk, hidden_loan.pk)[index]
-    response = call(api, method, url, body)
-    assert response.status_code == 404, (method, url, response.content)
-
-
-@pytest.mark.parametrize("index", range(11))
-def test_hidden_firm_is_indistinguishable_from_a_missing_one(api, hidden_firm, hidden_loan, index):
-    method, url, body = firm_endpoints(hidden_firm.pk, hidden_loan.pk)[index]
-    hidden = call(api, method, url, body)
-    missing_url = url.replace(f"/firms/{hidden_firm.pk}/", "/firms/987654321/")
-    missing = call(api, method, missing_url, body)
-    assert (hidden.status_code, hidden.content) == (missing.status_code, missing.content)
 
 
 def test_firm_that_consented_to_no_one_is_404(api):
