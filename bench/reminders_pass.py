@@ -125,7 +125,7 @@ def measure(trace: bool) -> dict:
     return {
         "seconds": round(seconds, 2),
         "deadlines_read": result.scanned,
-        "recorded": result.recorded,
+        "attempted": result.attempted,
         "handed_over": len(result.handed_over),
         "rss_before_mb": round(rss_before, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

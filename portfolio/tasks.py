@@ -20,7 +20,7 @@ def reminder_pass() -> dict[str, int]:
     return {
         "expired": result.expired,
         "scanned": result.scanned,
-        "recorded": result.recorded,
+        "attempted": result.attempted,
         "handed_over": len(result.handed_over),
     }
 

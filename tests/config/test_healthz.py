@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.services import closed_port, require_redis
+from tests.real_services import closed_port, require_redis
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 

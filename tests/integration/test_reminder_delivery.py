@@ -27,7 +27,7 @@ from tests.factories import (
     StaffUserFactory,
 )
 from tests.integration.harness import SmtpServer, ThrowawayRedis, manage, start_worker, wait_for
-from tests.services import require, require_redis
+from tests.real_services import require, require_redis
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

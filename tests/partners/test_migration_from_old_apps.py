@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = [("accounts", "0004_idempotency_purge_schedule"), ("portfolio", "0007_firm_name_index")]

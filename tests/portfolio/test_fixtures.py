@@ -44,7 +44,7 @@ from portfolio.models import (
     ServiceRecord,
 )
 from portfolio.services.fixtures import FixtureError, fixtures_load
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "fixtures" / "articles.yaml"

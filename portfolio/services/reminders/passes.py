@@ -52,7 +52,9 @@ class PassResult:
     expired: int = 0  # lapsed certificates marked expired at the start of the pass
     scanned: int = 0
     planned: list[Planned] = field(default_factory=list)
-    recorded: int = 0
+    # Rows offered to the database; those a concurrent pass recorded first are dropped by the
+    # unique constraint, so this counts attempts, not new rows.
+    attempted: int = 0
     superseded: int = 0
     unreachable: list[int] = field(default_factory=list)
     handed_over: list[int] = field(default_factory=list)
@@ -136,7 +138,7 @@ def _record_batch(due: list, *, today: datetime.date, dry_run: bool, result: Pas
             ).update(status=DeliveryStatus.CANCELLED, last_error="superseded by a more urgent reminder")
         # A concurrent pass may have recorded the same rows: the constraint keeps one.
         ReminderDelivery.objects.bulk_create(new, ignore_conflicts=True)
-    result.recorded += len(new)
+    result.attempted += len(new)
 
 
 def reminder_pass(

@@ -15,7 +15,7 @@ from django.db import connection
 
 from tests.factories import BankFactory, ConsentFactory
 from tests.partners.api.conftest import make_key
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from tests.partners.api.conftest import key_client, make_key
-from tests.services import require_redis
+from tests.real_services import require_redis
 
 pytestmark = pytest.mark.django_db
 
