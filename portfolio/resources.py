@@ -115,7 +115,36 @@ class StrictDateWidget(widgets.DateWidget):
             ) from None
 
 
-class ScopedResource(resources.ModelResource):
+# OWASP's CSV-injection rule: a cell starting with one of these is read by spreadsheet programs
+# as a formula (=, +, -, @; tab and carriage return can hide one), as are the full-width forms
+# a Chinese input method types.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def formula_neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote; else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class SafeExportResource(resources.ModelResource):
+    """Every exported text cell is neutralised against formula injection (CSV and XLSX alike).
+
+    Done per field, where the column's kind is known: numeric columns (and any value that is not
+    text) are left alone, so a negative number stays a number. Once quoted, no cell starts with
+    "=", so openpyxl writes it as a string, never as a formula. The admin refuses to export
+    through a resource that is not one of these (see ``ScopedImportExportMixin``).
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, widgets.NumberWidget):
+            return value
+        return formula_neutralise(value)
+
+
+class ScopedResource(SafeExportResource):
     """Knows who imports, so lookups and writes stay inside their incubators."""
 
     def __init__(self, user: User | None = None, **kwargs) -> None:

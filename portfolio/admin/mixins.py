@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+
+from portfolio.resources import SafeExportResource
 
 
 class ScopedImportExportMixin(ImportExportMixin):
@@ -18,6 +21,16 @@ class ScopedImportExportMixin(ImportExportMixin):
     """
 
     formats = [CSV, XLSX]
+
+    def get_export_resource_classes(self, request):
+        classes = super().get_export_resource_classes(request)
+        for resource_class in classes:
+            if not issubclass(resource_class, SafeExportResource):
+                # Its exports would carry spreadsheet formulas from imported text.
+                raise ImproperlyConfigured(
+                    f"{resource_class.__name__} must derive from portfolio.resources.SafeExportResource"
+                )
+        return classes
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
