@@ -12,7 +12,7 @@ from django.urls import reverse
 from import_export import fields, resources, widgets
 
 from portfolio.models import Certification, Firm
-from portfolio.resources import FirmResource, SafeExportResource
+from portfolio.resources import FirmResource, SafeResource
 from tests.factories import CertificationFactory, FirmFactory, ResidencyFactory
 from tests.portfolio.admin.forms import export_data
 
@@ -135,7 +135,7 @@ def test_every_admin_export_goes_through_the_safe_resource():
         for resource in getattr(model_admin, "resource_classes", [])
     ]
     assert resources  # the firm and certification admins export
-    assert all(issubclass(resource, SafeExportResource) for resource in resources)
+    assert all(issubclass(resource, SafeResource) for resource in resources)
     assert Certification in {resource._meta.model for resource in resources}
 
 
