@@ -9,8 +9,10 @@ and only admit new firms into them. Imports are all-or-nothing (see the admin's 
 from __future__ import annotations
 
 import datetime
+import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +117,86 @@ class StrictDateWidget(widgets.DateWidget):
             ) from None
 
 
-class ScopedResource(resources.ModelResource):
+# OWASP's CSV-injection rule: a cell starting with one of these is read by spreadsheet programs
+# as a formula (=, +, -, @; tab and carriage return can hide one), as are the full-width forms
+# a Chinese input method types.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def formula_neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with a single quote; else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+# Control characters never belong in a cell: PostgreSQL refuses NUL in text, and the others
+# (escape, bell ...) only garble what staff and banks see. Tab and line breaks are text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SafeResource(resources.ModelResource):
+    """Spreadsheet-safe in both directions; the admin only imports and exports through these.
+
+    Export: every text cell is neutralised against formula injection (CSV and XLSX alike). Done
+    per field, where the column's kind is known: numeric columns (and any value that is not text)
+    are left alone, so a negative number stays a number. Once quoted, no cell starts with "=",
+    so openpyxl writes it as a string, never as a formula.
+
+    Import: before a row reaches a lookup or the database, a cell with a control character (NUL
+    ...) and, in ``formula_free_columns``, text that starts like a formula, are field errors; an
+    empty XLSX cell (None) in a text column that cannot be null is the empty string.
+    """
+
+    formula_free_columns: tuple[str, ...] = ()
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, widgets.NumberWidget):
+            return value
+        return formula_neutralise(value)
+
+    def get_or_init_instance(self, instance_loader, row):
+        # The first step of a row's import that queries the database: check its cells here.
+        errors = self.cell_errors(row)
+        if errors:
+            raise ValidationError(errors)
+        self._empty_text_cells_as_blank(row)
+        return super().get_or_init_instance(instance_loader, row)
+
+    def cell_errors(self, row) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        for column, value in row.items():
+            if not isinstance(value, str):
+                continue
+            if CONTROL_CHARACTERS.search(value):
+                errors[column] = [
+                    gettext(
+                        "This cell contains a control character (such as NUL); remove it and import again."
+                    )
+                ]
+            elif column in self.formula_free_columns and value.strip().startswith(FORMULA_TRIGGERS):
+                errors[column] = [
+                    gettext(
+                        "A name cannot begin with =, +, -, @ or a tab: "
+                        "spreadsheet programs would run it as a formula."
+                    )
+                ]
+        return errors
+
+    def _empty_text_cells_as_blank(self, row) -> None:
+        for field in self.get_import_fields():
+            if not field.attribute or field.column_name not in row or row[field.column_name] is not None:
+                continue
+            try:
+                model_field = self._meta.model._meta.get_field(field.attribute)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(model_field, models.CharField | models.TextField) and not model_field.null:
+                row[field.column_name] = ""
+
+
+class ScopedResource(SafeResource):
     """Knows who imports, so lookups and writes stay inside their incubators."""
 
     def __init__(self, user: User | None = None, **kwargs) -> None:
@@ -168,6 +249,9 @@ class FirmResource(ScopedResource):
         use_transactions = True
         skip_unchanged = False
         report_skipped = True
+
+    # A legal name never starts like a formula; one that does is a spreadsheet attack.
+    formula_free_columns = ("name", "name_en")
 
     @classmethod
     def get_display_name(cls) -> str:

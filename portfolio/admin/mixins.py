@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
+
+from portfolio.admin.formats import EncodingDetectingCSV, ImportFileError
+from portfolio.resources import SafeResource
 
 
 class ScopedImportExportMixin(ImportExportMixin):
@@ -17,7 +21,23 @@ class ScopedImportExportMixin(ImportExportMixin):
     half imported.
     """
 
-    formats = [CSV, XLSX]
+    formats = [EncodingDetectingCSV, XLSX]
+
+    def get_export_resource_classes(self, request):
+        classes = super().get_export_resource_classes(request)
+        for resource_class in classes:
+            if not issubclass(resource_class, SafeResource):
+                # Its exports would carry spreadsheet formulas from imported text.
+                raise ImproperlyConfigured(
+                    f"{resource_class.__name__} must derive from portfolio.resources.SafeResource"
+                )
+        return classes
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}

@@ -194,12 +194,29 @@ def _record_failure(model: Outbound, row, transient: bool, reason: str, subject:
         # With a broker, a task comes back after the delay (a short countdown, never a far-future
         # ETA); in-process (no broker) the next pass picks the row up once it is due.
         if not app.conf.task_always_eager:
-            from portfolio.tasks import deliver_digests, deliver_reminders
-
-            task = deliver_reminders if model is ReminderDelivery else deliver_digests
-            task.apply_async(([row.pk],), countdown=delay)
+            _schedule_retry(model, row, delay)
         return SendOutcome(row.pk, row.email, DeliveryStatus.PENDING, subject=subject, error=reason)
     if transient:
         reason = f"gave up after {row.attempts} attempts: {reason}"
     _finish(model, row, status=DeliveryStatus.FAILED, last_error=reason[:2000])
     return SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, subject=subject, error=reason)
+
+
+def _schedule_retry(model: Outbound, row, delay: int) -> None:
+    """Queue the retry; if the broker cannot take it, leave the row to the next pass.
+
+    The row is already pending with its attempt and error recorded. A broker that is down must
+    not abort the batch (the other claimed emails would stay ``sending`` until their lease runs
+    out), so the failure is logged and the row marked as not handed over: the next pass takes it
+    once it is due.
+    """
+    from portfolio.tasks import deliver_digests, deliver_reminders
+
+    task = deliver_reminders if model is ReminderDelivery else deliver_digests
+    try:
+        task.apply_async(([row.pk],), countdown=delay)
+    except Exception:
+        logger.exception(
+            "could not schedule the retry of %s %s; the next pass will pick it up", model.__name__, row.pk
+        )
+        model.objects.filter(pk=row.pk, status=DeliveryStatus.PENDING).update(enqueued_at=None)

@@ -18,3 +18,12 @@ class MailboxUnavailable(EmailBackend):
 class ConnectionRefused(EmailBackend):
     def open(self):
         raise ConnectionRefusedError(111, "Connection refused")
+
+
+class WangTemporarilyUnavailable(EmailBackend):
+    """451 for wang@hailan.example.org only; everyone else's email goes through."""
+
+    def send_messages(self, messages):
+        if any(m.to == ["wang@hailan.example.org"] for m in messages):
+            raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+        return super().send_messages(messages)

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from celery import current_app
 from django.core import mail
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from portfolio.models import DeliveryStatus, ReminderDelivery
 from portfolio.services.reminders import (
@@ -14,6 +16,7 @@ from portfolio.services.reminders import (
     reminder_pass,
     retry_delay,
 )
+from portfolio.tasks import deliver_reminders
 from tests.portfolio.reminders.conftest import THIRTY_DAYS_BEFORE
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +99,37 @@ def test_temporary_error_is_retried_later_with_backoff(deadline, contacts, setti
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
     assert "451" in delivery.last_error
     assert delivery.next_attempt_at >= before + datetime.timedelta(seconds=60)
+
+
+def test_a_retry_that_cannot_be_scheduled_leaves_the_email_pending_and_the_batch_goes_on(
+    deadline, contacts, settings, monkeypatch, caplog
+):
+    # The broker is down: scheduling the retry of the first email (a 4xx) raises.
+    settings.EMAIL_BACKEND = f"{BACKENDS}.WangTemporarilyUnavailable"
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_reminders, "apply_async", broker_down)
+    reminder_pass(today=THIRTY_DAYS_BEFORE, dry_run=False)
+    first = ReminderDelivery.objects.get(email="wang@hailan.example.org")
+    others = list(ReminderDelivery.objects.exclude(pk=first.pk).order_by("pk"))
+    assert len(others) == 2  # the English contact and the liaison
+
+    outcomes = outbound_send(ReminderDelivery, [first.pk] + [row.pk for row in others])
+
+    assert [o.status for o in outcomes] == ["pending", "sent", "sent"]
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "451" in first.last_error
+    assert first.enqueued_at is None  # the next pass hands it over again once it is due
+    assert {row.status for row in ReminderDelivery.objects.exclude(pk=first.pk)} == {DeliveryStatus.SENT}
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "liaison@incubator.example.org",
+        "smith@hailan.example.org",
+    ]
+    assert "could not schedule the retry" in caplog.text
 
 
 def test_refused_connection_is_temporary(deadline, contacts, settings):
