@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from partners.models import BankRecommendation, LoanApplication
 from partners.selectors import ApiViewer, firms_changed_since
@@ -117,13 +118,22 @@ class FinancingFilter(django_filters.FilterSet):
         fields = ["kind", "occurred_since"]
 
 
+YEAR_MIN, YEAR_MAX = 1949, 2200
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within the bounds the schema publishes (not 2020.5, not 1e3)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+
 class YearlyFiguresFilter(django_filters.FilterSet):
-    year_from = django_filters.NumberFilter(
-        field_name="year", lookup_expr="gte", min_value=1949, max_value=2200
-    )
-    year_to = django_filters.NumberFilter(
-        field_name="year", lookup_expr="lte", min_value=1949, max_value=2200
-    )
+    year_from = YearFilter(field_name="year", lookup_expr="gte")
+    year_to = YearFilter(field_name="year", lookup_expr="lte")
 
     class Meta:
         model = YearlyFigures

@@ -49,6 +49,14 @@ class FirmCursorPagination(CursorPagination):
     def _invalid(self) -> serializers.ValidationError:
         return serializers.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                # The same bounds get_page_size enforces.
+                parameter["schema"] |= {"minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE}
+        return parameters
+
     def get_paginated_response_schema(self, schema: dict) -> dict:
         response = super().get_paginated_response_schema(schema)
         for link in ("next", "previous"):

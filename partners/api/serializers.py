@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from partners.api.fields import MoneyField, StrictDateField, StrictIntegerField
 from partners.models import BankRecommendation, LoanApplication, LoanDecision
 from partners.selectors import FIRM_FIELDS
 from partners.services.loans import DECISION_STATUSES, LOAN_INSTRUMENTS
@@ -306,11 +307,11 @@ class LoanSerializer(serializers.ModelSerializer):
 
 class LoanApplicationWriteSerializer(StrictInputMixin, serializers.Serializer):
     instrument = serializers.ChoiceField(choices=[(i.value, i.label) for i in LOAN_INSTRUMENTS])
-    applied_on = serializers.DateField(help_text=_("Date of the application; not in the future."))
-    requested_amount = serializers.DecimalField(
-        **MONEY, min_value=Decimal("0.01"), required=False, allow_null=True, help_text=_("CNY")
+    applied_on = StrictDateField(help_text=_("Date of the application; not in the future."))
+    requested_amount = MoneyField(
+        min_value=Decimal("0.01"), required=False, allow_null=True, help_text=_("CNY")
     )
-    term_months = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
+    term_months = StrictIntegerField(min_value=1, max_value=600, required=False, allow_null=True)
     reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="", help_text=_("Your own loan id.")
     )
@@ -328,15 +329,14 @@ class LoanDecisionWriteSerializer(StrictInputMixin, serializers.Serializer):
             "defaulted → repaid | compensated."
         ),
     )
-    decided_on = serializers.DateField(help_text=_("Not in the future, not before the previous step."))
-    amount = serializers.DecimalField(
-        **MONEY,
+    decided_on = StrictDateField(help_text=_("Not in the future, not before the previous step."))
+    amount = MoneyField(
         min_value=Decimal("0.01"),
         required=False,
         allow_null=True,
         help_text=_("CNY; required for an approval."),
     )
-    term_months = serializers.IntegerField(
+    term_months = StrictIntegerField(
         min_value=1, max_value=600, required=False, allow_null=True, help_text=_("Required for an approval.")
     )
     note = serializers.CharField(
