@@ -80,7 +80,12 @@ class Consent(models.Model):
                 violation_error_message=_("A consent cannot end before it starts."),
             )
         ]
-        indexes = [models.Index(fields=["organisation", "firm"], name="partners_consent_org_firm")]
+        indexes = [
+            models.Index(fields=["organisation", "firm"], name="partners_consent_org_firm"),
+            # An incremental sync asks for the consents edited or (re)started since a moment.
+            models.Index(fields=["organisation", "updated_at"], name="partners_consent_org_updated"),
+            models.Index(fields=["organisation", "starts_on"], name="partners_consent_org_starts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.firm} → {self.organisation}"
