@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -57,6 +58,14 @@ def env() -> dict[str, str]:
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 50,
     }
 
+
+TOUCH = r"""
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:  # every 100th firm: its figures changed after the seed
+    cursor.execute("UPDATE portfolio_yearlyfigures SET updated_at = now() WHERE firm_id % 100 = 0")
+"""
 
 SEED = r"""
 import datetime, random
@@ -227,6 +236,9 @@ def main() -> None:
         )
         bank_id, key = seeded.stdout.split()[-2:]
         print(f"seeded {FIRMS} firms, {CONSENTED} consented, in {time.monotonic() - started:.0f}s")
+        # An incremental sync after the seed: 1% of the firms' latest figures change afterwards.
+        since = urllib.parse.quote(datetime.datetime.now(datetime.UTC).isoformat())
+        subprocess.run([python, "-c", TOUCH], cwd=ROOT, env=env(), check=True)
         port = free_port()
         server = subprocess.Popen(
             [python, "-m", "gunicorn", "wsgi_for_bench:application", "-b", f"127.0.0.1:{port}",
@@ -240,15 +252,17 @@ def main() -> None:
                 f"{base}/api/v1/firms/?page_size=50",
                 f"{base}/bench/bare-firms/?bank={bank_id}",
             )
+            since_url = f"{base}/api/v1/firms/?page_size=50&updated_since={since}"
             for url, k in ((api_url, key), (bare_url, None)):  # warm up and check both answer 50 firms
                 request = urllib.request.Request(url, headers={"Authorization": f"Api-Key {k}"} if k else {})  # noqa: S310
                 with urllib.request.urlopen(request) as r:  # noqa: S310
                     assert r.read().count(b'"financing_summary"') == 50
             client = run_wrk if shutil.which("wrk") else run_python_client
-            results: dict[str, list[dict]] = {"api": [], "bare": []}
+            results: dict[str, list[dict]] = {"api": [], "bare": [], "api_updated_since": []}
             for _ in range(args.rounds):
                 results["api"].append(measured(client, api_url, key, args, server.pid))
                 results["bare"].append(measured(client, bare_url, None, args, server.pid))
+                results["api_updated_since"].append(measured(client, since_url, key, args, server.pid))
         finally:
             server.terminate()
             server.wait(20)
@@ -263,7 +277,7 @@ def report(results: dict, args: argparse.Namespace, client: str) -> None:
     print(f"\nclient={client} {setup}")
     print("| endpoint | round | req/s | p50 | p90 | p99 | non-2xx | server CPU ms/request |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for name in ("api", "bare"):
+    for name in results:
         for i, r in enumerate(results[name], 1):
             cpu = f"{r['cpu_ms']:.1f}" if r["cpu_ms"] else "n/a"
             latency = f"{r['50']} | {r['90']} | {r['99']}"

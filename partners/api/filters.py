@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
 from partners.models import BankRecommendation, LoanApplication
@@ -36,6 +37,21 @@ class UtcIsoDateTimeField(IsoDateTimeField):
             raise forms.ValidationError(
                 _("Enter a time between the years 1 and 9999."), code="invalid"
             ) from exc
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the request names no filter at all.
+
+    Building a FilterSet deep-copies its filters and builds a form, about 2 ms of a ~20 ms list
+    request; with only pagination and ordering parameters there is nothing for it to do.
+    """
+
+    NOT_FILTERS = frozenset({"page_size", "cursor", "ordering"})
+
+    def filter_queryset(self, request, queryset, view):
+        if self.NOT_FILTERS.issuperset(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class SinceFilter(django_filters.IsoDateTimeFilter):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -105,7 +104,7 @@ class FirmListView(ApiView, generics.ListAPIView):
     queryset = Firm.objects.none()  # the model, for the schema; rows come from get_queryset
     serializer_class = serializers.FirmSerializer
     filterset_class = filters.FirmFilter
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [filters.FilterBackend, OrderingFilter]
     ordering_fields = ["id", "name", "updated_at"]
     ordering = ["id"]
 
