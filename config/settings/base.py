@@ -176,6 +176,8 @@ LOGGING = {
 API_KEY_RATE_PER_MINUTE = env_int("API_KEY_RATE_PER_MINUTE", 600, minimum=1)
 # Staff using the API with their admin session share one rate per user.
 API_STAFF_RATE_PER_MINUTE = env_int("API_STAFF_RATE_PER_MINUTE", 600, minimum=1)
+# Largest request body the API reads (bytes); a larger one answers 413 without being read.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 # last_used_at is written at most this often per key, so reads do not turn into writes.
