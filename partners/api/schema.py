@@ -52,7 +52,10 @@ def add_common_responses(result: dict, generator, request, public) -> dict:
     schemas["Error"] = ERROR
     schemas["FieldErrors"] = FIELD_ERRORS
     retry_after = {
-        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until the key may retry."}
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": "Seconds until the next try may succeed.",
+        }
     }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -78,5 +81,11 @@ def add_common_responses(result: dict, generator, request, public) -> dict:
             if method == "post":
                 responses.setdefault("413", _error("Request body larger than the API accepts."))
                 responses.setdefault("422", _error("Idempotency-Key reused with a different request."))
-            responses.setdefault("429", _error("Too many requests for this key.", headers=retry_after))
+            responses.setdefault(
+                "429",
+                _error(
+                    "Too many requests for this key, or too many failed authentications from your address.",
+                    headers=retry_after,
+                ),
+            )
     return result
