@@ -44,7 +44,8 @@ def _waiting_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: as the suite's other transactional tests (see test_live_server).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_applications_with_one_reference_on_postgresql(bank, bank_key, consented_firm):
     """The first holds its insert uncommitted until the second waits on the unique index."""
     if connection.vendor != "postgresql":
