@@ -151,7 +151,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["partners.api.filters.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["partners.api.parsers.ApiJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Incubator portfolio API",
@@ -171,11 +171,17 @@ LOGGING = {
 }
 
 # --- Partner API (partners/api): keys, throttling, pagination, schema --------------------------
-# Requests per minute a key may make unless the key sets its own rate; counted in the cache
-# (Redis when REDIS_URL is set, so every gunicorn worker shares the count).
+# Requests per minute a key may make unless the key sets its own rate; counted atomically in
+# fixed one-minute windows in the cache (Redis when REDIS_URL is set, so every gunicorn worker
+# shares the count).
 API_KEY_RATE_PER_MINUTE = env_int("API_KEY_RATE_PER_MINUTE", 600, minimum=1)
 # Staff using the API with their admin session share one rate per user.
 API_STAFF_RATE_PER_MINUTE = env_int("API_STAFF_RATE_PER_MINUTE", 600, minimum=1)
+# Largest request body the API reads (bytes); a larger one answers 413 without being read.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1)
+# Failed API-key authentications per minute per client address (REMOTE_ADDR) before that address
+# answers 429 for the rest of the minute, with no database query; 0 turns the limit off.
+API_AUTH_FAILURES_PER_MINUTE = env_int("API_AUTH_FAILURES_PER_MINUTE", 20)
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 # last_used_at is written at most this often per key, so reads do not turn into writes.

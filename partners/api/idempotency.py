@@ -2,7 +2,8 @@
 
 The key is remembered per partner organisation (per user for staff) with a fingerprint of
 the request (method, path, body). The write and the record commit together; two requests
-racing with one key meet at the unique constraint, and the loser replays the winner's result.
+racing with one key meet at a unique constraint (the record's, or one of the write's own, such
+as a loan's reference), and the loser replays the winner's result.
 A key reused with a different request answers 422. Failed writes (4xx) are not remembered,
 so a corrected request may reuse the key.
 """
@@ -13,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
@@ -79,7 +81,8 @@ def idempotent(request: Request, viewer: ApiViewer, write: Callable[[], Response
                 response_status=response.status_code,
                 response_body=json.dumps(response.data, default=str, ensure_ascii=False),
             )
-    except IntegrityError:
+    except (IntegrityError, DjangoValidationError, serializers.ValidationError):
+        # A request with this key committed while this one ran: answer as its retry would.
         record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
         if record is None:
             raise

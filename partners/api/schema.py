@@ -47,18 +47,26 @@ def _error(description: str, schema: str = "Error", headers: dict | None = None)
 
 
 def add_common_responses(result: dict, generator, request, public) -> dict:
-    """Document 400/401/403/404/405/422/429 on each operation, so clients and schema tests know them."""
+    """Document 400/401/403/404/405/413/422/429 on each operation, so clients and schema tests know them."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
     schemas["FieldErrors"] = FIELD_ERRORS
     retry_after = {
-        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until the key may retry."}
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": "Seconds until the next try may succeed.",
+        }
     }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             responses.setdefault(
-                "400", _error("Invalid input: messages per field or parameter.", "FieldErrors")
+                "400",
+                _error(
+                    "Invalid input: messages per field or parameter; a body that is not UTF-8 JSON "
+                    "(or is nested too deeply) has its message under non_field_errors.",
+                    "FieldErrors",
+                ),
             )
             responses.setdefault("401", _error("Missing, wrong, revoked or expired API key."))
             responses.setdefault(
@@ -71,6 +79,13 @@ def add_common_responses(result: dict, generator, request, public) -> dict:
                 )
             responses.setdefault("405", _error("Method not allowed."))
             if method == "post":
+                responses.setdefault("413", _error("Request body larger than the API accepts."))
                 responses.setdefault("422", _error("Idempotency-Key reused with a different request."))
-            responses.setdefault("429", _error("Too many requests for this key.", headers=retry_after))
+            responses.setdefault(
+                "429",
+                _error(
+                    "Too many requests for this key, or too many failed authentications from your address.",
+                    headers=retry_after,
+                ),
+            )
     return result

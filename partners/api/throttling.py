@@ -1,34 +1,89 @@
-"""Per-key rate limits, counted in the cache (Redis in production, shared by all workers)."""
+"""Rate limits counted in the cache (Redis in production, shared by all workers).
+
+Each limit is a fixed one-minute window: the window's counter is incremented atomically and
+compared with the limit, so a burst sent at once from many workers lets exactly the limit
+through. On Redis that is one round trip (INCR and EXPIRE in one MULTI/EXEC); on another
+cache ``add`` then ``incr``, which the local-memory cache makes atomic within its process.
+"""
 
 from __future__ import annotations
 
+import math
+import time
+
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from partners.models import ApiKey
 
+WINDOW_SECONDS = 60
+# A window's counter outlives the window by this much, so it never vanishes while in use.
+GRACE_SECONDS = 5
 
-class PerKeyThrottle(SimpleRateThrottle):
-    """A sliding one-minute window per API key (its own rate, or the default), or per staff user."""
+
+def _now() -> float:
+    return time.time()
+
+
+def _window(name: str) -> tuple[str, int]:
+    """The cache key of the current window of ``name``, and whole seconds until it ends."""
+    now = _now()
+    index = int(now // WINDOW_SECONDS)
+    wait = max(1, math.ceil((index + 1) * WINDOW_SECONDS - now))
+    return f"{name}:{index}", wait
+
+
+def hit(name: str) -> tuple[int, int]:
+    """Count one request in the current window: (the count including it, seconds until the window ends)."""
+    key, wait = _window(name)
+    timeout = wait + GRACE_SECONDS
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        redis_key = cache.make_and_validate_key(key)
+        pipeline = cache._cache.get_client(redis_key, write=True).pipeline(transaction=True)
+        pipeline.incr(redis_key)
+        pipeline.expire(redis_key, timeout)
+        count, _expiry_set = pipeline.execute()
+        return int(count), wait
+    if cache.add(key, 1, timeout):
+        return 1, wait
+    try:
+        return cache.incr(key), wait
+    except ValueError:  # evicted between the two calls: this request starts the count again
+        cache.add(key, 1, timeout)
+        return 1, wait
+
+
+def count(name: str) -> tuple[int, int]:
+    """Requests counted so far in the current window, and seconds until it ends."""
+    key, wait = _window(name)
+    return int(caches["default"].get(key) or 0), wait
+
+
+class PerKeyThrottle(BaseThrottle):
+    """A one-minute window per API key (its own rate, or the default), or per staff user."""
 
     scope = "api"
     cache_format = "throttle_%(scope)s_%(ident)s"
 
-    def __init__(self) -> None:
-        # The rate depends on the request (the key's own rate), so it is parsed in allow_request.
-        pass
-
     def allow_request(self, request: Request, view: APIView) -> bool:
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
         if api_key is not None:
-            per_minute = api_key.rate_per_minute or settings.API_KEY_RATE_PER_MINUTE
+            limit = api_key.rate_per_minute or settings.API_KEY_RATE_PER_MINUTE
         else:
-            per_minute = settings.API_STAFF_RATE_PER_MINUTE
-        self.rate = f"{per_minute}/m"
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+            limit = settings.API_STAFF_RATE_PER_MINUTE
+        name = self.get_cache_key(request, view)
+        if name is None:
+            return True
+        requests, self._wait = hit(name)
+        return requests <= limit
+
+    def wait(self) -> int:
+        return self._wait
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if isinstance(request.auth, ApiKey):
@@ -38,3 +93,7 @@ class PerKeyThrottle(SimpleRateThrottle):
         else:
             return None
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def auth_failures_name(request: Request) -> str:
+    return f"throttle_auth_failures_{request.META.get('REMOTE_ADDR', '')}"

@@ -19,6 +19,7 @@ from partners.api.authentication import ApiKeyAuthentication
 from partners.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from partners.api.idempotency import idempotent
 from partners.api.pagination import FirmCursorPagination
+from partners.api.parsers import ApiJSONParser, bound_chunked_body
 from partners.api.permissions import IsPartnerForWrites, IsPartnerOrStaff
 from partners.api.throttling import PerKeyThrottle
 from partners.models import ApiKey, BankRecommendation, LoanApplication
@@ -48,9 +49,14 @@ class ApiView(generics.GenericAPIView):
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [IsPartnerOrStaff]
     throttle_classes = [PerKeyThrottle]
+    parser_classes = [ApiJSONParser]
     pagination_class = FirmCursorPagination
     metadata_class = None  # no OPTIONS introspection: the schema documents the API
     logged_firm_ids: list[int] | None = None
+
+    def initialize_request(self, request, *args, **kwargs) -> Request:
+        bound_chunked_body(request)
+        return super().initialize_request(request, *args, **kwargs)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permission, throttling

@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     LoanStatus.COMPENSATED: frozenset(),
 }
 DECISION_STATUSES = tuple(s for s in LoanStatus if s != LoanStatus.APPLIED)
+REFERENCE_CONSTRAINT = "partners_loan_unique_reference_per_bank"
+DUPLICATE_REFERENCE = _("You already recorded a loan with this reference.")
+
+
+def _reference_taken(bank: Organisation, reference: str) -> bool:
+    return bool(reference) and LoanApplication.objects.filter(bank=bank, reference=reference).exists()
+
+
+def _violates_reference_constraint(exc: IntegrityError) -> bool:
+    """Whether it is the unique (bank, reference) index: by name on PostgreSQL, by columns on SQLite."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None:
+        return diag.constraint_name == REFERENCE_CONSTRAINT
+    message = str(exc)
+    return REFERENCE_CONSTRAINT in message or (
+        "UNIQUE" in message and "partners_loanapplication.reference" in message
+    )
 
 
 def _check_date(field: str, value: datetime.date, *, not_before: datetime.date | None = None) -> None:
@@ -69,8 +86,10 @@ def loan_apply(
     if instrument not in LOAN_INSTRUMENTS:
         raise ValidationError({"instrument": _("This is not a loan instrument.")})
     _check_date("applied_on", applied_on)
-    if reference and LoanApplication.objects.filter(bank=bank, reference=reference).exists():
-        raise ValidationError({"reference": _("You already recorded a loan with this reference.")})
+    # The check gives the usual answer; two requests sending one reference at once both pass it,
+    # and the loser meets the unique index below and gets the same answer, leaving nothing behind.
+    if _reference_taken(bank, reference):
+        raise ValidationError({"reference": DUPLICATE_REFERENCE})
     event = FinancingEvent(
         firm=firm,
         kind=FinancingKind.LOAN,
@@ -87,13 +106,20 @@ def loan_apply(
     )
     event.save()
     FinancingParticipant.objects.create(event=event, organisation=bank, role=InstitutionRole.LENDER)
-    application = LoanApplication.objects.create(
-        event=event,
-        bank=bank,
-        reference=reference,
-        applied_on=applied_on,
-        requested_amount=requested_amount,
-    )
+    try:
+        with transaction.atomic():
+            application = LoanApplication.objects.create(
+                event=event,
+                bank=bank,
+                reference=reference,
+                applied_on=applied_on,
+                requested_amount=requested_amount,
+            )
+    except IntegrityError as exc:
+        if not _violates_reference_constraint(exc):
+            raise
+        # Raised out of this function's transaction, which rolls back the event and participant.
+        raise ValidationError({"reference": DUPLICATE_REFERENCE}) from None
     LoanDecision.objects.create(
         application=application,
         status=LoanStatus.APPLIED,

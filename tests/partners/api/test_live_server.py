@@ -8,7 +8,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
@@ -91,3 +93,38 @@ def test_real_http_client_against_a_running_server(server_url):
     body = {"instrument": "credit", "applied_on": "2025-01-02", "requested_amount": "300000.00"}
     status, loan = http(f"{server_url}/api/v1/firms/{firm.pk}/loans/", raw, body)
     assert (status, loan["status"]) == (201, "applied")
+
+
+def post_chunked(server_url: str, path: str, raw_key: str, chunks: list[bytes]) -> tuple[int, str, dict]:
+    """POST with Transfer-Encoding: chunked (no Content-Length), as streaming clients send."""
+    parsed = urlparse(server_url)
+    conn = HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        headers = {"Authorization": f"Api-Key {raw_key}", "Content-Type": "application/json"}
+        conn.request("POST", path, body=iter(chunks), headers=headers, encode_chunked=True)
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type"), json.loads(response.read())
+    finally:
+        conn.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_chunked_bodies_on_gunicorn(server_url):
+    """gunicorn hands Django a chunked body without a length: it is read, bounded, and parsed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("chunked request bodies: gunicorn (the live server on SQLite does not decode them)")
+    bank = BankFactory()
+    firm = ConsentFactory(organisation=bank).firm
+    _key, raw = make_key(bank)
+    path = f"/api/v1/firms/{firm.pk}/loans/"
+
+    body = json.dumps({"instrument": "credit", "applied_on": "2025-01-02", "reference": "CH-1"}).encode()
+    status, content_type, loan = post_chunked(server_url, path, raw, [body[:10], body[10:]])
+    assert (status, content_type, loan["reference"]) == (201, "application/json", "CH-1")
+
+    status, content_type, error = post_chunked(server_url, path, raw, [b"x" * 16 * 1024] * 5)
+    assert (status, content_type) == (413, "application/json")
+    assert set(error) == {"detail"}
+
+    status, content_type, error = post_chunked(server_url, path, raw, [b"[" * 1000, b"]" * 1000])
+    assert (status, content_type, list(error)) == (400, "application/json", ["non_field_errors"])
