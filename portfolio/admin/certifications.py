@@ -38,7 +38,7 @@ from portfolio.selectors.deadlines import (
 from portfolio.services.certifications import (
     certification_renew,
     deadline_mark_done,
-    obligation_sync_deadlines,
+    kind_queue_deadline_sync,
 )
 
 # --- kinds and obligations (shared reference data) ----------------------------------------
@@ -67,6 +67,7 @@ class ObligationInline(admin.StackedInline):
         ("schedule", "months_before_expiry", "due_month", "due_day"),
         "instructions",
         "instructions_en",
+        "source",
     ]
 
 
@@ -77,21 +78,23 @@ class CertificationKindAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "code"]
     inlines = [ObligationInline]
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Obligation:
-            changed = {o.pk: o for o in formset.new_objects} | {o.pk: o for o, _ in formset.changed_objects}
-            synced = sum(obligation_sync_deadlines(obligation=o) for o in changed.values())
-            if changed:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Deadlines of %(n)d certificate were brought in line with the changed obligations.",
-                        "Deadlines of %(n)d certificates were brought in line with the changed obligations.",
-                        synced,
-                    )
-                    % {"n": synced},
-                )
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            _queue_sync(self, request, form.instance.pk)
+
+
+def _queue_sync(model_admin, request, kind_id: int) -> None:
+    """The re-sync runs in a worker once this save commits; say so."""
+    kind_queue_deadline_sync(kind_id=kind_id)
+    model_admin.message_user(
+        request,
+        _(
+            "The deadlines of this kind's certificates will be brought in line with the changed "
+            "rules in the background (re-sync queued)."
+        ),
+        messages.INFO,
+    )
 
 
 class ObligationWindowInline(admin.TabularInline):
@@ -120,16 +123,8 @@ class ObligationAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         # After the windows are saved too: they move the yearly due dates.
         super().save_related(request, form, formsets, change)
-        synced = obligation_sync_deadlines(obligation=form.instance)
-        self.message_user(
-            request,
-            ngettext(
-                "Deadlines of %(n)d certificate were brought in line with this obligation.",
-                "Deadlines of %(n)d certificates were brought in line with this obligation.",
-                synced,
-            )
-            % {"n": synced},
-        )
+        if not change or form.has_changed() or any(f.has_changed() for f in formsets):
+            _queue_sync(self, request, form.instance.kind_id)
 
 
 # --- certifications -------------------------------------------------------------------------

@@ -56,6 +56,12 @@ class CertificationKind(models.Model):
         default=False,
         help_text=_("The rules were taken from secondary sources; confirm against the official text."),
     )
+    source = models.CharField(
+        _("source document"),
+        max_length=300,
+        blank=True,
+        help_text=_("The official text (or article) these rules come from."),
+    )
 
     history = HistoricalRecords()
 
@@ -89,6 +95,12 @@ class Obligation(models.Model):
     due_month = models.PositiveSmallIntegerField(_("due month"), null=True, blank=True)
     due_day = models.PositiveSmallIntegerField(_("due day"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    source = models.CharField(
+        _("source document"),
+        max_length=300,
+        blank=True,
+        help_text=_("The official text (or article) this obligation comes from."),
+    )
 
     history = HistoricalRecords()
 

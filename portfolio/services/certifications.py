@@ -98,10 +98,15 @@ def certification_sync_deadlines(
     return counts
 
 
-def _sync_one(certification: Certification, today: datetime.date) -> dict[str, int]:
-    obligations = list(
-        Obligation.objects.filter(kind_id=certification.kind_id, is_active=True).prefetch_related("windows")
-    )
+def _active_obligations(kind_id: int) -> list[Obligation]:
+    return list(Obligation.objects.filter(kind_id=kind_id, is_active=True).prefetch_related("windows"))
+
+
+def _sync_one(
+    certification: Certification, today: datetime.date, obligations: list[Obligation] | None = None
+) -> dict[str, int]:
+    if obligations is None:
+        obligations = _active_obligations(certification.kind_id)
     desired = _desired_deadlines(certification, obligations, today)
     existing = {
         (d.obligation_id, d.due_on): d
@@ -192,10 +197,30 @@ def deadline_mark_done(
     return deadline
 
 
-def obligation_sync_deadlines(*, obligation: Obligation) -> int:
-    """After an obligation's rule changed: re-sync every certificate of its kind."""
-    count = 0
-    for certification in Certification.objects.filter(kind_id=obligation.kind_id).iterator():
-        certification_sync_deadlines(certification=certification)
-        count += 1
-    return count
+def kind_sync_deadlines_batch(
+    *, kind_id: int, after_id: int = 0, batch_size: int, today: datetime.date | None = None
+) -> tuple[int, int | None]:
+    """After a kind's rules changed: re-sync the next ``batch_size`` certificates of the kind
+    with an id above ``after_id``, each in its own transaction.
+
+    Returns how many were synced and the last id when more may follow (None at the end).
+    Safe to run twice: a certificate already in step is left as it is.
+    """
+    today = today or timezone.localdate()
+    obligations = _active_obligations(kind_id)
+    batch = list(Certification.objects.filter(kind_id=kind_id, pk__gt=after_id).order_by("pk")[:batch_size])
+    for certification in batch:
+        with transaction.atomic():
+            _sync_one(certification, today, obligations)
+    last = batch[-1].pk if len(batch) == batch_size else None
+    return len(batch), last
+
+
+def kind_queue_deadline_sync(*, kind_id: int) -> None:
+    """Queue the re-sync of a kind's deadlines once the current transaction commits.
+
+    Never inline: a kind may have a million certificates, and an admin save must return.
+    """
+    from portfolio.tasks import kind_sync_deadlines  # the tasks module imports this one
+
+    transaction.on_commit(lambda: kind_sync_deadlines.delay(kind_id))
