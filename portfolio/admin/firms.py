@@ -113,7 +113,10 @@ class CertificationInline(ScopedInlineMixin, admin.TabularInline):
 
     @admin.display(description=_("next open deadline"))
     def next_deadline(self, certification: Certification) -> str:
-        return due_html(getattr(certification, "next_deadline_on", None))
+        return due_html(
+            getattr(certification, "next_deadline_on", None),
+            precision=getattr(certification, "next_deadline_precision", None),
+        )
 
 
 class FinancingEventInline(ScopedInlineMixin, admin.TabularInline):
@@ -177,7 +180,7 @@ class OpenDeadlineInline(ReadOnlyInline):
 
     @admin.display(description=_("due on"))
     def due(self, deadline: Deadline) -> str:
-        return due_html(deadline.due_on)
+        return due_html(deadline.due_on, precision=deadline.due_precision)
 
 
 class ServiceInline(ReadOnlyInline):
@@ -342,7 +345,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 
     @admin.display(description=_("next deadline"), ordering="next_deadline_on")
     def next_deadline(self, firm: Firm) -> str:
-        return due_html(firm.next_deadline_on)
+        return due_html(firm.next_deadline_on, precision=firm.next_deadline_precision)
 
 
 # --- firm-owned records with their own lists ------------------------------------------------

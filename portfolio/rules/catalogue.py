@@ -16,7 +16,7 @@ import yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 
-SCHEDULES = ("before_expiry", "yearly")
+SCHEDULES = ("before_expiry", "yearly", "anniversary")
 
 
 class CatalogueError(ValueError):
@@ -175,7 +175,7 @@ def _obligation(raw: object, where: str) -> ObligationSpec:
     }
     if schedule == "before_expiry":
         values["months_before_expiry"] = f.whole("months_before_expiry", 0, 120)
-    else:
+    elif schedule == "yearly":
         values["due_month"] = f.whole("due_month", 1, 12)
         values["due_day"] = f.whole("due_day", 1, 31)
     windows_raw = f.get("windows", required=False) or []

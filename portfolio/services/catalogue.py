@@ -82,6 +82,9 @@ def _walk(kinds: list[KindSpec], *, apps, write: bool) -> ApplyResult:
     seen: set[tuple[str, int]] = set()
 
     def upsert(model, found, label: str, keys: dict, values: dict):
+        # A migration's historical model may lack fields the file gained later.
+        fields = {f.name for f in model._meta.get_fields()}
+        values = {name: value for name, value in values.items() if name in fields}
         row = _upsert(model, found, label, keys, values, write, changes)
         if row is not None:
             seen.add((model.__name__, row.pk))

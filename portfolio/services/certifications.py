@@ -10,14 +10,17 @@ from django.utils import timezone
 from accounts.models import User
 from portfolio.choices import CertificationStatus, DeadlineStatus
 from portfolio.models import Certification, Deadline, Obligation
-from portfolio.rules.deadlines import ObligationRule, due_dates, expiry_from_validity
+from portfolio.rules.deadlines import ObligationRule, dues, expiry_with_precision
+from portfolio.selectors.certifications import certifications_lapsed
 
 
 def certification_fill_expiry(*, certification: Certification) -> None:
-    """Fill an empty expiry from the kind's validity (no save)."""
+    """Fill an empty expiry from the kind's validity (no save), as precise as the issue date."""
     kind = certification.kind
     if certification.expires_on is None and certification.issued_on and kind.validity_months:
-        certification.expires_on = expiry_from_validity(certification.issued_on, kind.validity_months)
+        certification.expires_on, certification.expires_precision = expiry_with_precision(
+            certification.issued_on, certification.issued_precision, kind.validity_months
+        )
 
 
 _LIVE_STATUSES = (CertificationStatus.GRANTED, CertificationStatus.EXPIRED)
@@ -41,7 +44,7 @@ def _superseded(certification: Certification) -> bool:
 
 def _desired_deadlines(
     certification: Certification, obligations: list[Obligation], today: datetime.date
-) -> set[tuple[int, datetime.date]]:
+) -> dict[tuple[int, datetime.date], str]:
     """The deadlines a certificate should have open.
 
     - granted: every obligation of its kind;
@@ -50,8 +53,8 @@ def _desired_deadlines(
     - superseded by a newer certificate of the same kind, or any other status: none.
     """
     if certification.status not in _LIVE_STATUSES or _superseded(certification):
-        return set()
-    desired = set()
+        return {}
+    desired = {}
     for obligation in obligations:
         if certification.status == CertificationStatus.EXPIRED and obligation.schedule != "before_expiry":
             continue
@@ -62,14 +65,16 @@ def _desired_deadlines(
             due_day=obligation.due_day,
         )
         windows = {w.year: w.due_on for w in obligation.windows.all()}
-        for due in due_dates(
+        for due in dues(
             rule,
             issued_on=certification.issued_on,
             expires_on=certification.expires_on,
             today=today,
             windows=windows,
+            issued_precision=certification.issued_precision,
+            expires_precision=certification.expires_precision,
         ):
-            desired.add((obligation.pk, due))
+            desired[(obligation.pk, due.on)] = due.precision
     return desired
 
 
@@ -114,6 +119,9 @@ def _sync_one(
     }
     counts = {"created": 0, "closed": 0, "reopened": 0}
     for key, deadline in existing.items():
+        if key in desired and deadline.due_precision != desired[key]:
+            deadline.due_precision = desired[key]
+            deadline.save(update_fields=["due_precision", "updated_at"])
         if key not in desired and deadline.status == DeadlineStatus.OPEN:
             deadline.status = DeadlineStatus.CLOSED
             deadline.note = "superseded"
@@ -125,8 +133,14 @@ def _sync_one(
             deadline.save(update_fields=["status", "note", "updated_at"])
             counts["reopened"] += 1
     new = [
-        Deadline(certification=certification, firm_id=certification.firm_id, obligation_id=ob_id, due_on=due)
-        for ob_id, due in sorted(desired - existing.keys(), key=lambda k: k[1])
+        Deadline(
+            certification=certification,
+            firm_id=certification.firm_id,
+            obligation_id=ob_id,
+            due_on=due,
+            due_precision=desired[ob_id, due],
+        )
+        for ob_id, due in sorted(desired.keys() - existing.keys(), key=lambda k: k[1])
     ]
     for deadline in new:
         deadline.save()
@@ -135,16 +149,22 @@ def _sync_one(
 
 
 def certifications_expire_lapsed(*, today: datetime.date | None = None) -> int:
-    """Mark granted certificates whose expiry date has passed as expired (one indexed query).
+    """Mark granted certificates whose expiry has passed as expired; returns how many this call
+    expired. An imprecise expiry ("2026") lapses once the latest day it can stand for has passed.
 
     Their yearly duties close and what falls at expiry stays open as overdue. Run daily, and
-    at the start of each reminder pass; safe to run any number of times.
+    at the start of each reminder pass; safe to run any number of times, and at the same time:
+    each certificate is re-read under a row lock that a concurrent pass skips, still granted, so
+    only one pass expires it and writes its history row.
     """
     today = today or timezone.localdate()
     count = 0
-    lapsed = Certification.objects.filter(status=CertificationStatus.GRANTED, expires_on__lt=today)
-    for certification in lapsed.iterator():
+    candidates = certifications_lapsed(Certification.objects.all(), today=today)
+    for pk in list(candidates.values_list("pk", flat=True)):
         with transaction.atomic():
+            certification = candidates.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if certification is None:  # another pass holds it or has expired it
+                continue
             certification.status = CertificationStatus.EXPIRED
             certification.save(update_fields=["status", "updated_at"])
         count += 1

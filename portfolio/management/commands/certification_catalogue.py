@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from portfolio.models import CertificationKind
 from portfolio.rules.catalogue import CATALOGUE_PATH, CatalogueError, catalogue_read
 from portfolio.services.catalogue import catalogue_apply, catalogue_diff
 from portfolio.services.certifications import kind_queue_deadline_sync
@@ -18,13 +19,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=CATALOGUE_PATH, help="Catalogue file to compare.")
         parser.add_argument("--apply", action="store_true", help="Write the differences (atomic).")
+        parser.add_argument(
+            "--resync-all",
+            action="store_true",
+            help="Also queue the re-sync of every kind's deadlines (after a migration changed the rules).",
+        )
 
-    def handle(self, *args, path: Path, apply: bool, **options):
+    def handle(self, *args, path: Path, apply: bool, resync_all: bool, **options):
         try:
             kinds = catalogue_read(path)
             if apply:
                 with transaction.atomic():
                     result = catalogue_apply(kinds=kinds)
+                    if resync_all:
+                        result.changed_kind_ids.update(CertificationKind.objects.values_list("pk", flat=True))
                     for kind_id in sorted(result.changed_kind_ids):
                         kind_queue_deadline_sync(kind_id=kind_id)
                 changes = result.changes
