@@ -17,7 +17,9 @@ from tests.factories import CertificationFactory
 from tests.services import require
 
 
-@pytest.mark.django_db(transaction=True)
+# Two connections need committed rows; the kinds seeded by the migrations are restored first,
+# since another transactional test may have flushed them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_passes_expire_each_certificate_once():
     require(connection.vendor == "postgresql", "a PostgreSQL test database (set DATABASE_URL)")
     lapsed = [CertificationFactory(issued_on=datetime.date(2020, 1 + i, 1)) for i in range(4)]
