@@ -8,16 +8,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.choices import CertificationStatus, DatePrecision, DeadlineStatus
 from portfolio.models import Certification, Deadline, Obligation
 from portfolio.rules.deadlines import ObligationRule, dues, expiry_with_precision
 from portfolio.selectors.certifications import certifications_lapsed
 
 
 def certification_fill_expiry(*, certification: Certification) -> None:
-    """Fill an empty expiry from the kind's validity (no save), as precise as the issue date."""
+    """Fill an empty expiry from the kind's validity (no save), as precise as the issue date.
+
+    An imprecise expiry is worked out again once the issue date is exact: completing "2023" to
+    2023-11-15 makes "2026" 2026-11-14.
+    """
     kind = certification.kind
-    if certification.expires_on is None and certification.issued_on and kind.validity_months:
+    if not (certification.issued_on and kind.validity_months):
+        return
+    exact_issue = certification.issued_precision == DatePrecision.DAY
+    imprecise_expiry = certification.expires_precision != DatePrecision.DAY
+    if certification.expires_on is None or (exact_issue and imprecise_expiry):
         certification.expires_on, certification.expires_precision = expiry_with_precision(
             certification.issued_on, certification.issued_precision, kind.validity_months
         )
