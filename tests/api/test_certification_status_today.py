@@ -45,3 +45,14 @@ def test_on_its_last_day_it_is_still_granted(api, consented_firm, lapsed_but_not
     on(datetime.date(2025, 11, 30))
     [row] = api.get(f"/api/v1/firms/{consented_firm.pk}/certifications/").json()["results"]
     assert row["status"] == "granted"
+
+
+def test_status_filters_use_the_status_as_of_today(api, consented_firm, lapsed_but_not_yet_expired, on):
+    on(datetime.date(2025, 12, 1))
+    base = f"/api/v1/firms/{consented_firm.pk}/certifications/"
+    assert [r["status"] for r in api.get(base, {"status": "expired"}).json()["results"]] == ["expired"]
+    assert api.get(base, {"status": "granted"}).json()["results"] == []
+    firms = api.get("/api/v1/firms/", {"certification_kind": "hnte", "certification_status": "granted"})
+    assert firms.json()["results"] == []
+    firms = api.get("/api/v1/firms/", {"certification_kind": "hnte", "certification_status": "expired"})
+    assert [f["id"] for f in firms.json()["results"]] == [consented_firm.pk]
