@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from portfolio.choices import CertificationStatus, DatePrecision, DeadlineStatus
+from portfolio.choices import CertificationStatus, DatePrecision, DeadlineStatus, ObligationSchedule
 from portfolio.models import Certification, Deadline, Obligation
 from portfolio.rules.deadlines import ObligationRule, dues, expiry_with_precision
 from portfolio.selectors.certifications import certifications_lapsed
@@ -215,13 +215,25 @@ def certification_renew(
 def deadline_mark_done(
     *, deadline: Deadline, user: User | None = None, done_on: datetime.date | None = None
 ) -> Deadline:
-    """The obligation was met: no further reminders for this deadline."""
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    """The obligation was met: no further reminders for this deadline.
+
+    A membership's yearly review (an anniversary, no expiry) then gets its next one at once.
+    """
+    deadline = (
+        Deadline.objects.select_for_update().select_related("obligation", "certification").get(pk=deadline.pk)
+    )
     if deadline.status != DeadlineStatus.DONE:
         deadline.status = DeadlineStatus.DONE
         deadline.done_on = done_on or timezone.localdate()
         deadline.done_by = user
         deadline.save(update_fields=["status", "done_on", "done_by", "updated_at"])
+        certification = deadline.certification
+        if (
+            deadline.obligation.schedule == ObligationSchedule.ANNIVERSARY
+            and certification.expires_on is None
+        ):
+            after = max(timezone.localdate(), deadline.due_on + datetime.timedelta(days=1))
+            _sync_one(certification, after)
     return deadline
 
 
