@@ -83,6 +83,7 @@ class CertificationSerializer(serializers.ModelSerializer):
             "issued_on",
             "issued_precision",
             "expires_on",
+            "expires_precision",
             "issuer",
             "assumed",
             "updated_at",

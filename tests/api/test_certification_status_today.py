@@ -56,3 +56,9 @@ def test_status_filters_use_the_status_as_of_today(api, consented_firm, lapsed_b
     assert firms.json()["results"] == []
     firms = api.get("/api/v1/firms/", {"certification_kind": "hnte", "certification_status": "expired"})
     assert [f["id"] for f in firms.json()["results"]] == [consented_firm.pk]
+
+
+def test_certification_list_says_how_precise_the_expiry_is(api, consented_firm):
+    CertificationFactory(firm=consented_firm, issued_on=datetime.date(2023, 1, 1), issued_precision="year")
+    [row] = api.get(f"/api/v1/firms/{consented_firm.pk}/certifications/").json()["results"]
+    assert (row["expires_on"], row["expires_precision"]) == ("2026-01-01", "year")
