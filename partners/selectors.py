@@ -24,6 +24,7 @@ from portfolio.models import (
     Residency,
     YearlyFigures,
 )
+from portfolio.selectors.certifications import with_status_on
 from portfolio.selectors.scope import firms_for_user, scope_to_incubators
 
 # Loans other banks recorded become part of a firm's visible history once money moved;
@@ -93,7 +94,7 @@ RESIDENCY_FIELDS = (
     "incubator__city",
     "incubator__level",
 )
-CERTIFICATION_FIELDS = ("firm_id", "kind__code", "status", "issued_on", "expires_on")
+CERTIFICATION_FIELDS = ("firm_id", "kind__code", "status_today", "issued_on", "expires_on")
 FINANCING_FIELDS = ("firm_id", "kind", "amount", "currency", "occurred_on", "loan_status")
 FIGURES_FIELDS = ("firm_id", "year", *YearlyFigures.FIGURES, "updated_at")
 
@@ -124,7 +125,7 @@ def firm_rows_complete(viewer: ApiViewer, firms: list[dict]) -> list[dict]:
         .values(*RESIDENCY_FIELDS)
     )
     certifications = (
-        Certification.objects.filter(firm_id__in=ids)
+        with_status_on(Certification.objects.filter(firm_id__in=ids))
         .order_by("kind__ladder_rank", "kind__code", "-issued_on", "-id")
         .values(*CERTIFICATION_FIELDS)
     )
@@ -175,7 +176,7 @@ def firms_changed_since(
 
 
 def certification_list_for_firm(*, firm: Firm) -> QuerySet[Certification]:
-    return Certification.objects.filter(firm=firm).select_related("kind")
+    return with_status_on(Certification.objects.filter(firm=firm)).select_related("kind")
 
 
 def financing_list_for_firm(viewer: ApiViewer, *, firm: Firm) -> QuerySet[FinancingEvent]:

@@ -73,6 +73,7 @@ class CertificationStatus(models.TextChoices):
 class ObligationSchedule(models.TextChoices):
     BEFORE_EXPIRY = "before_expiry", _("Before expiry")
     YEARLY = "yearly", _("Yearly on a fixed date")
+    ANNIVERSARY = "anniversary", _("Yearly on the anniversary of the issue date")
 
 
 class DeadlineStatus(models.TextChoices):

@@ -221,6 +221,8 @@ SPECTACULAR_SETTINGS |= {
 # and a Monday digest, created by migration portfolio 0004. Each kind's reminder days are data
 # (admin > Certification kinds); this default is used only for a kind whose list is empty.
 REMINDER_DEFAULT_DAYS = [90, 30, 7, 1]
+# Certificates re-synced per task after a kind's rules changed (portfolio.tasks.kind_sync_deadlines).
+CERTIFICATION_SYNC_BATCH_SIZE = env_int("CERTIFICATION_SYNC_BATCH_SIZE", 500, minimum=1)
 # Deadlines read per query by the pass, and delivery ids handed to one worker task.
 REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 1000, minimum=1)
 REMINDER_SEND_BATCH_SIZE = env_int("REMINDER_SEND_BATCH_SIZE", 50, minimum=1)

@@ -22,6 +22,7 @@ from portfolio.choices import (
     TechField,
 )
 from portfolio.models import Certification, FinancingEvent, Firm, Residency, YearlyFigures
+from portfolio.selectors.certifications import with_status_on
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -110,14 +111,14 @@ class FirmFilter(django_filters.FilterSet):
             if kind:
                 certifications = certifications.filter(kind__code=kind)
             if status:
-                certifications = certifications.filter(status=status)
+                certifications = with_status_on(certifications).filter(status_today=status)
             queryset = queryset.filter(Exists(certifications))
         return queryset
 
 
 class CertificationFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter(field_name="kind__code", max_length=40, help_text=_("Kind code."))
-    status = django_filters.ChoiceFilter(choices=CertificationStatus.choices)
+    status = django_filters.ChoiceFilter(field_name="status_today", choices=CertificationStatus.choices)
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lt")
 
     class Meta:

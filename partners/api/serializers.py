@@ -13,7 +13,7 @@ from partners.api.fields import MoneyField, StrictDateField, StrictIntegerField
 from partners.models import BankRecommendation, LoanApplication, LoanDecision
 from partners.selectors import FIRM_FIELDS
 from partners.services.loans import DECISION_STATUSES, LOAN_INSTRUMENTS
-from portfolio.choices import FinancingKind, LoanStatus
+from portfolio.choices import CertificationStatus, FinancingKind, LoanStatus
 from portfolio.models import (
     Certification,
     FinancingEvent,
@@ -60,8 +60,14 @@ class ResidencyBriefSerializer(serializers.ModelSerializer):
         return residency.months_left()
 
 
+def certification_status_field() -> serializers.ChoiceField:
+    """The status as of today (``with_status_on``): a lapsed certificate shows as expired at once."""
+    return serializers.ChoiceField(source="status_today", choices=CertificationStatus.choices, read_only=True)
+
+
 class CertificationSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.code", read_only=True, help_text=_("e.g. tsme, hnte"))
+    status = certification_status_field()
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     kind_name_en = serializers.CharField(source="kind.name_en", read_only=True)
 
@@ -77,6 +83,7 @@ class CertificationSerializer(serializers.ModelSerializer):
             "issued_on",
             "issued_precision",
             "expires_on",
+            "expires_precision",
             "issuer",
             "assumed",
             "updated_at",
@@ -85,6 +92,7 @@ class CertificationSerializer(serializers.ModelSerializer):
 
 class CertificationStatusSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.code", read_only=True)
+    status = certification_status_field()
 
     class Meta:
         model = Certification

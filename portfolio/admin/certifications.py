@@ -17,9 +17,11 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from portfolio.admin.base import ReadOnlyInline, ScopedAdmin
-from portfolio.admin.display import due_html
+from portfolio.admin.display import date_with_precision, due_html
 from portfolio.admin.filters import (
+    CertificationDateToCompleteFilter,
     CertificationDueWindowFilter,
+    DeadlineDateToCompleteFilter,
     DeadlineDueWindowFilter,
     DeadlineKindFilter,
     IncubatorFilter,
@@ -38,7 +40,7 @@ from portfolio.selectors.deadlines import (
 from portfolio.services.certifications import (
     certification_renew,
     deadline_mark_done,
-    obligation_sync_deadlines,
+    kind_queue_deadline_sync,
 )
 
 # --- kinds and obligations (shared reference data) ----------------------------------------
@@ -67,6 +69,7 @@ class ObligationInline(admin.StackedInline):
         ("schedule", "months_before_expiry", "due_month", "due_day"),
         "instructions",
         "instructions_en",
+        "source",
     ]
 
 
@@ -77,21 +80,23 @@ class CertificationKindAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "code"]
     inlines = [ObligationInline]
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Obligation:
-            changed = {o.pk: o for o in formset.new_objects} | {o.pk: o for o, _ in formset.changed_objects}
-            synced = sum(obligation_sync_deadlines(obligation=o) for o in changed.values())
-            if changed:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Deadlines of %(n)d certificate were brought in line with the changed obligations.",
-                        "Deadlines of %(n)d certificates were brought in line with the changed obligations.",
-                        synced,
-                    )
-                    % {"n": synced},
-                )
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            _queue_sync(self, request, form.instance.pk)
+
+
+def _queue_sync(model_admin, request, kind_id: int) -> None:
+    """The re-sync runs in a worker once this save commits; say so."""
+    kind_queue_deadline_sync(kind_id=kind_id)
+    model_admin.message_user(
+        request,
+        _(
+            "The deadlines of this kind's certificates will be brought in line with the changed "
+            "rules in the background (re-sync queued)."
+        ),
+        messages.INFO,
+    )
 
 
 class ObligationWindowInline(admin.TabularInline):
@@ -120,16 +125,8 @@ class ObligationAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         # After the windows are saved too: they move the yearly due dates.
         super().save_related(request, form, formsets, change)
-        synced = obligation_sync_deadlines(obligation=form.instance)
-        self.message_user(
-            request,
-            ngettext(
-                "Deadlines of %(n)d certificate were brought in line with this obligation.",
-                "Deadlines of %(n)d certificates were brought in line with this obligation.",
-                synced,
-            )
-            % {"n": synced},
-        )
+        if not change or form.has_changed() or any(f.has_changed() for f in formsets):
+            _queue_sync(self, request, form.instance.kind_id)
 
 
 # --- certifications -------------------------------------------------------------------------
@@ -147,7 +144,7 @@ class DeadlineInline(ReadOnlyInline):
     def due(self, deadline: Deadline) -> str:
         if deadline.status != DeadlineStatus.OPEN:
             return deadline.due_on.isoformat()
-        return due_html(deadline.due_on)
+        return due_html(deadline.due_on, precision=deadline.due_precision)
 
 
 class RenewForm(forms.Form):
@@ -180,8 +177,15 @@ class RenewForm(forms.Form):
 @admin.register(Certification)
 class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
     resource_classes = [CertificationResource]
-    list_display = ["firm", "kind", "status", "number", "issued_on", "expires_on", "next_deadline", "assumed"]
-    list_filter = [IncubatorFilter, "kind", "status", CertificationDueWindowFilter, "assumed"]
+    list_display = ["firm", "kind", "status", "number", "issued", "expires", "next_deadline", "assumed"]
+    list_filter = [
+        IncubatorFilter,
+        "kind",
+        "status",
+        CertificationDueWindowFilter,
+        CertificationDateToCompleteFilter,
+        "assumed",
+    ]
     list_select_related = ["firm", "kind"]
     search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "number"]
     autocomplete_fields = ["firm"]
@@ -190,7 +194,10 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
     actions = ["mark_next_deadline_done"]
     fieldsets = [
         (None, {"fields": ["firm", "kind", "status", "number", "issuer"]}),
-        (_("Dates"), {"fields": ["issued_on", "issued_precision", "expires_on", "assumed"]}),
+        (
+            _("Dates"),
+            {"fields": ["issued_on", "issued_precision", "expires_on", "expires_precision", "assumed"]},
+        ),
         (
             _("Source"),
             {"classes": ["collapse"], "fields": ["key", "origin", "source", "source_quote", "notes"]},
@@ -200,9 +207,17 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
     def get_queryset(self, request):
         return certification_list_annotate(super().get_queryset(request))
 
+    @admin.display(description=_("issued on"), ordering="issued_on")
+    def issued(self, certification: Certification) -> str:
+        return date_with_precision(certification.issued_on, certification.issued_precision)
+
+    @admin.display(description=_("expires on"), ordering="expires_on")
+    def expires(self, certification: Certification) -> str:
+        return date_with_precision(certification.expires_on, certification.expires_precision)
+
     @admin.display(description=_("next open deadline"), ordering="next_deadline_on")
     def next_deadline(self, certification: Certification) -> str:
-        return due_html(certification.next_deadline_on)
+        return due_html(certification.next_deadline_on, precision=certification.next_deadline_precision)
 
     @admin.action(description=_("Mark the next open deadline done"), permissions=["change"])
     def mark_next_deadline_done(self, request, queryset):
@@ -269,14 +284,39 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
 @admin.register(Deadline)
 class DeadlineAdmin(ScopedAdmin):
     list_display = ["due", "firm", "kind", "obligation", "status", "done_on"]
-    list_filter = ["status", DeadlineDueWindowFilter, DeadlineKindFilter, IncubatorFilter]
+    list_filter = [
+        "status",
+        DeadlineDueWindowFilter,
+        DeadlineDateToCompleteFilter,
+        DeadlineKindFilter,
+        IncubatorFilter,
+    ]
     list_select_related = ["firm", "certification__kind", "obligation__kind"]
     search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "obligation__name"]
     ordering = ["due_on"]
     list_per_page = 100
     actions = ["mark_done"]
-    fields = ["firm", "certification", "obligation", "due_on", "status", "done_on", "done_by", "note"]
-    readonly_fields = ["firm", "certification", "obligation", "due_on", "status", "done_on", "done_by"]
+    fields = [
+        "firm",
+        "certification",
+        "obligation",
+        "due_on",
+        "due_precision",
+        "status",
+        "done_on",
+        "done_by",
+        "note",
+    ]
+    readonly_fields = [
+        "firm",
+        "certification",
+        "obligation",
+        "due_on",
+        "due_precision",
+        "status",
+        "done_on",
+        "done_by",
+    ]
 
     def has_add_permission(self, request):
         # Deadlines follow from certifications; they are never typed in.
@@ -297,7 +337,7 @@ class DeadlineAdmin(ScopedAdmin):
     def due(self, deadline: Deadline) -> str:
         if deadline.status != DeadlineStatus.OPEN:
             return deadline.due_on.isoformat()
-        return due_html(deadline.due_on)
+        return due_html(deadline.due_on, precision=deadline.due_precision)
 
     @admin.display(description=_("certification kind"), ordering="certification__kind__ladder_rank")
     def kind(self, deadline: Deadline) -> str:
@@ -334,7 +374,7 @@ class DeadlineAdmin(ScopedAdmin):
                 "deadline": deadline,
                 "days_left": days_left(deadline.due_on, today),
                 "overdue": deadline.due_on < today,
-                "due_html": due_html(deadline.due_on, today),
+                "due_html": due_html(deadline.due_on, today, deadline.due_precision),
             }
             for deadline in deadlines_upcoming_for_user(user=request.user, days=days, today=today)
         ]

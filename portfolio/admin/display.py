@@ -9,13 +9,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portfolio.choices import DatePrecision
 from portfolio.rules.deadlines import days_left
 
 
-def due_html(due_on: datetime.date | None, today: datetime.date | None = None) -> str:
-    """``2026-05-31 · 12 days left``, or the date in red with ``overdue by 3 days``."""
+def due_html(
+    due_on: datetime.date | None, today: datetime.date | None = None, precision: str | None = "day"
+) -> str:
+    """``2026-05-31 · 12 days left``, or the date in red with ``overdue by 3 days``; a date worked
+    out from an imprecise one is ``≈ 2026-01-01 · approximate, please complete the date``."""
     if due_on is None:
         return "-"
+    if precision not in (None, "day"):
+        return format_html(
+            '<span class="deadline-approximate" style="color:#8a6d00">≈ {} · {}</span>',
+            due_on.isoformat(),
+            _("approximate, please complete the date"),
+        )
     left = days_left(due_on, today or timezone.localdate())
     if left < 0:
         late = -left
@@ -28,6 +38,19 @@ def due_html(due_on: datetime.date | None, today: datetime.date | None = None) -
         return format_html('<span style="color:#ba2121">{} · {}</span>', due_on.isoformat(), _("due today"))
     return format_html(
         "{} · {}", due_on.isoformat(), ngettext("%(n)d day left", "%(n)d days left", left) % {"n": left}
+    )
+
+
+def date_with_precision(day: datetime.date | None, precision: str) -> str:
+    """``2023-12-01``, or ``≈ 2023-01-01 (Year)`` for a date stored as its period's first day."""
+    if day is None:
+        return "-"
+    if precision == "day":
+        return day.isoformat()
+    return format_html(
+        '<span class="date-approximate" style="color:#8a6d00">≈ {} ({})</span>',
+        day.isoformat(),
+        DatePrecision(precision).label,
     )
 
 

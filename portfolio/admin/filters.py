@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.choices import CertificationStatus, DatePrecision, DeadlineStatus
 from portfolio.models import Certification, CertificationKind, Deadline, Residency
 from portfolio.selectors.scope import incubators_for_user
 
@@ -132,3 +132,33 @@ class DeadlineKindFilter(CertificationKindFilter):
         if not self.value():
             return queryset
         return queryset.filter(certification__kind__code=self.value())
+
+
+class DateToCompleteFilter(admin.SimpleListFilter):
+    """Rows whose dates are known only to the month, the year or approximately: staff are asked
+    to complete them, since what follows from them is only approximate and is not mailed."""
+
+    title = _("date to complete")
+    parameter_name = "date_to_complete"
+    precision_fields: tuple[str, ...] = ()
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Date to complete")), ("no", _("Exact dates"))]
+
+    def queryset(self, request, queryset):
+        imprecise = Q()
+        for name in self.precision_fields:
+            imprecise |= ~Q(**{name: DatePrecision.DAY})
+        if self.value() == "yes":
+            return queryset.filter(imprecise)
+        if self.value() == "no":
+            return queryset.exclude(imprecise)
+        return queryset
+
+
+class CertificationDateToCompleteFilter(DateToCompleteFilter):
+    precision_fields = ("issued_precision", "expires_precision")
+
+
+class DeadlineDateToCompleteFilter(DateToCompleteFilter):
+    precision_fields = ("due_precision",)

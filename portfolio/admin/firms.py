@@ -109,7 +109,10 @@ class CertificationInline(ScopedInlineMixin, admin.TabularInline):
 
     @admin.display(description=_("next open deadline"))
     def next_deadline(self, certification: Certification) -> str:
-        return due_html(getattr(certification, "next_deadline_on", None))
+        return due_html(
+            getattr(certification, "next_deadline_on", None),
+            precision=getattr(certification, "next_deadline_precision", None),
+        )
 
 
 class FinancingEventInline(ScopedInlineMixin, admin.TabularInline):
@@ -173,7 +176,7 @@ class OpenDeadlineInline(ReadOnlyInline):
 
     @admin.display(description=_("due on"))
     def due(self, deadline: Deadline) -> str:
-        return due_html(deadline.due_on)
+        return due_html(deadline.due_on, precision=deadline.due_precision)
 
 
 class ServiceInline(ReadOnlyInline):
@@ -338,7 +341,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 
     @admin.display(description=_("next deadline"), ordering="next_deadline_on")
     def next_deadline(self, firm: Firm) -> str:
-        return due_html(firm.next_deadline_on)
+        return due_html(firm.next_deadline_on, precision=firm.next_deadline_precision)
 
 
 # --- firm-owned records with their own lists ------------------------------------------------

@@ -56,6 +56,12 @@ class CertificationKind(models.Model):
         default=False,
         help_text=_("The rules were taken from secondary sources; confirm against the official text."),
     )
+    source = models.CharField(
+        _("source document"),
+        max_length=300,
+        blank=True,
+        help_text=_("The official text (or article) these rules come from."),
+    )
 
     history = HistoricalRecords()
 
@@ -89,6 +95,12 @@ class Obligation(models.Model):
     due_month = models.PositiveSmallIntegerField(_("due month"), null=True, blank=True)
     due_day = models.PositiveSmallIntegerField(_("due day"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    source = models.CharField(
+        _("source document"),
+        max_length=300,
+        blank=True,
+        help_text=_("The official text (or article) this obligation comes from."),
+    )
 
     history = HistoricalRecords()
 
@@ -114,6 +126,7 @@ class Obligation(models.Model):
                         due_day__gte=1,
                         due_day__lte=31,
                     )
+                    | models.Q(schedule=ObligationSchedule.ANNIVERSARY)
                 ),
                 name="portfolio_obligation_schedule_complete",
                 violation_error_message=_(
@@ -179,6 +192,13 @@ class Certification(Sourced):
         default=DatePrecision.DAY,
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
+    expires_precision = models.CharField(
+        _("precision of the expiry date"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("Filled with the issue date's precision when the expiry is worked out from it."),
+    )
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     assumed = models.BooleanField(
         _("assumed"),
@@ -238,6 +258,16 @@ class Deadline(models.Model):
         "portfolio.Firm", verbose_name=_("firm"), on_delete=models.CASCADE, related_name="deadlines"
     )
     due_on = models.DateField(_("due on"))
+    due_precision = models.CharField(
+        _("precision of the due date"),
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "Not 'exact day' when the certificate's dates are imprecise: the due date is then the "
+            "earliest possible day, and no reminder is mailed for it until the date is completed."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
     )

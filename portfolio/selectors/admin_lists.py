@@ -20,6 +20,14 @@ def _next_open_deadline(**outer: str) -> Subquery:
     return Subquery(deadlines[:1])
 
 
+def _next_open_deadline_precision(**outer: str) -> Subquery:
+    """The precision of that earliest open deadline ("day" unless worked out from an imprecise date)."""
+    deadlines = Deadline.objects.filter(
+        status=DeadlineStatus.OPEN, **{k: OuterRef(v) for k, v in outer.items()}
+    ).order_by("due_on", "due_precision")
+    return Subquery(deadlines.values("due_precision")[:1])
+
+
 def firm_list_annotate(queryset: QuerySet[Firm], *, user: User) -> QuerySet[Firm]:
     """Add ``next_deadline_on``, ``incubator_name`` and ``top_certification`` to each firm."""
     top = (
@@ -31,11 +39,15 @@ def firm_list_annotate(queryset: QuerySet[Firm], *, user: User) -> QuerySet[Firm
     )
     return queryset.annotate(
         next_deadline_on=_next_open_deadline(firm_id="pk"),
+        next_deadline_precision=_next_open_deadline_precision(firm_id="pk"),
         incubator_name=residency_incubator_name(user, firm_ref="pk"),
         top_certification=Subquery(top),
     )
 
 
 def certification_list_annotate(queryset: QuerySet[Certification]) -> QuerySet[Certification]:
-    """Add ``next_deadline_on``: the earliest open deadline of each certification."""
-    return queryset.annotate(next_deadline_on=_next_open_deadline(certification_id="pk"))
+    """Add ``next_deadline_on`` (and its precision): the earliest open deadline of each certification."""
+    return queryset.annotate(
+        next_deadline_on=_next_open_deadline(certification_id="pk"),
+        next_deadline_precision=_next_open_deadline_precision(certification_id="pk"),
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import IncubatorMembership, StaffRole
-from portfolio.choices import DeadlineStatus
+from portfolio.choices import DatePrecision, DeadlineStatus
 from portfolio.models import (
     CertificationKind,
     Contact,
@@ -61,9 +61,13 @@ def open_deadlines_between(
     """Open deadlines due in [first, last], in batches, by keyset on (due_on, id).
 
     Each batch is one range scan of the (status, due_on) index, so the cost follows the
-    deadlines in the window, never the size of the table.
+    deadlines in the window, never the size of the table. Deadlines worked out from imprecise
+    dates are left out: nobody is mailed a day nobody stated (the digest asks staff to
+    complete the date instead).
     """
-    base = Deadline.objects.filter(status=DeadlineStatus.OPEN, due_on__gte=first, due_on__lte=last)
+    base = Deadline.objects.filter(
+        status=DeadlineStatus.OPEN, due_on__gte=first, due_on__lte=last, due_precision=DatePrecision.DAY
+    )
     after: tuple[datetime.date, int] | None = None
     while True:
         qs = base
@@ -205,10 +209,11 @@ class DigestContent:
     overdue: list[Deadline]
     upcoming: list[Deadline]
     failed: list[ReminderDelivery]
+    approximate: list[Deadline] = ()  # from imprecise dates: staff are asked to complete them
 
     @property
     def is_empty(self) -> bool:
-        return not (self.overdue or self.upcoming or self.failed)
+        return not (self.overdue or self.upcoming or self.failed or self.approximate)
 
 
 def digest_content(*, user_id: int, today: datetime.date, weeks: int) -> DigestContent:
@@ -226,10 +231,12 @@ def digest_content(*, user_id: int, today: datetime.date, weeks: int) -> DigestC
         .select_related("deadline__firm", "deadline__obligation")
         .order_by("-updated_at")[:100]
     )
+    exact = [d for d in deadlines if d.due_precision == DatePrecision.DAY]
     return DigestContent(
-        overdue=[d for d in deadlines if d.due_on < today],
-        upcoming=[d for d in deadlines if d.due_on >= today],
+        overdue=[d for d in exact if d.due_on < today],
+        upcoming=[d for d in exact if d.due_on >= today],
         failed=failed,
+        approximate=[d for d in deadlines if d.due_precision != DatePrecision.DAY],
     )
 
 

@@ -8,16 +8,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from portfolio.choices import CertificationStatus, DeadlineStatus
+from portfolio.choices import CertificationStatus, DatePrecision, DeadlineStatus, ObligationSchedule
 from portfolio.models import Certification, Deadline, Obligation
-from portfolio.rules.deadlines import ObligationRule, due_dates, expiry_from_validity
+from portfolio.rules.deadlines import ObligationRule, dues, expiry_with_precision
+from portfolio.selectors.certifications import certifications_lapsed
 
 
 def certification_fill_expiry(*, certification: Certification) -> None:
-    """Fill an empty expiry from the kind's validity (no save)."""
+    """Fill an empty expiry from the kind's validity (no save), as precise as the issue date.
+
+    An imprecise expiry is worked out again once the issue date is exact: completing "2023" to
+    2023-11-15 makes "2026" 2026-11-14.
+    """
     kind = certification.kind
-    if certification.expires_on is None and certification.issued_on and kind.validity_months:
-        certification.expires_on = expiry_from_validity(certification.issued_on, kind.validity_months)
+    if not (certification.issued_on and kind.validity_months):
+        return
+    exact_issue = certification.issued_precision == DatePrecision.DAY
+    imprecise_expiry = certification.expires_precision != DatePrecision.DAY
+    if certification.expires_on is None or (exact_issue and imprecise_expiry):
+        certification.expires_on, certification.expires_precision = expiry_with_precision(
+            certification.issued_on, certification.issued_precision, kind.validity_months
+        )
 
 
 _LIVE_STATUSES = (CertificationStatus.GRANTED, CertificationStatus.EXPIRED)
@@ -41,7 +52,7 @@ def _superseded(certification: Certification) -> bool:
 
 def _desired_deadlines(
     certification: Certification, obligations: list[Obligation], today: datetime.date
-) -> set[tuple[int, datetime.date]]:
+) -> dict[tuple[int, datetime.date], str]:
     """The deadlines a certificate should have open.
 
     - granted: every obligation of its kind;
@@ -50,8 +61,8 @@ def _desired_deadlines(
     - superseded by a newer certificate of the same kind, or any other status: none.
     """
     if certification.status not in _LIVE_STATUSES or _superseded(certification):
-        return set()
-    desired = set()
+        return {}
+    desired = {}
     for obligation in obligations:
         if certification.status == CertificationStatus.EXPIRED and obligation.schedule != "before_expiry":
             continue
@@ -62,14 +73,16 @@ def _desired_deadlines(
             due_day=obligation.due_day,
         )
         windows = {w.year: w.due_on for w in obligation.windows.all()}
-        for due in due_dates(
+        for due in dues(
             rule,
             issued_on=certification.issued_on,
             expires_on=certification.expires_on,
             today=today,
             windows=windows,
+            issued_precision=certification.issued_precision,
+            expires_precision=certification.expires_precision,
         ):
-            desired.add((obligation.pk, due))
+            desired[(obligation.pk, due.on)] = due.precision
     return desired
 
 
@@ -98,10 +111,15 @@ def certification_sync_deadlines(
     return counts
 
 
-def _sync_one(certification: Certification, today: datetime.date) -> dict[str, int]:
-    obligations = list(
-        Obligation.objects.filter(kind_id=certification.kind_id, is_active=True).prefetch_related("windows")
-    )
+def _active_obligations(kind_id: int) -> list[Obligation]:
+    return list(Obligation.objects.filter(kind_id=kind_id, is_active=True).prefetch_related("windows"))
+
+
+def _sync_one(
+    certification: Certification, today: datetime.date, obligations: list[Obligation] | None = None
+) -> dict[str, int]:
+    if obligations is None:
+        obligations = _active_obligations(certification.kind_id)
     desired = _desired_deadlines(certification, obligations, today)
     existing = {
         (d.obligation_id, d.due_on): d
@@ -109,6 +127,9 @@ def _sync_one(certification: Certification, today: datetime.date) -> dict[str, i
     }
     counts = {"created": 0, "closed": 0, "reopened": 0}
     for key, deadline in existing.items():
+        if key in desired and deadline.due_precision != desired[key]:
+            deadline.due_precision = desired[key]
+            deadline.save(update_fields=["due_precision", "updated_at"])
         if key not in desired and deadline.status == DeadlineStatus.OPEN:
             deadline.status = DeadlineStatus.CLOSED
             deadline.note = "superseded"
@@ -120,8 +141,14 @@ def _sync_one(certification: Certification, today: datetime.date) -> dict[str, i
             deadline.save(update_fields=["status", "note", "updated_at"])
             counts["reopened"] += 1
     new = [
-        Deadline(certification=certification, firm_id=certification.firm_id, obligation_id=ob_id, due_on=due)
-        for ob_id, due in sorted(desired - existing.keys(), key=lambda k: k[1])
+        Deadline(
+            certification=certification,
+            firm_id=certification.firm_id,
+            obligation_id=ob_id,
+            due_on=due,
+            due_precision=desired[ob_id, due],
+        )
+        for ob_id, due in sorted(desired.keys() - existing.keys(), key=lambda k: k[1])
     ]
     for deadline in new:
         deadline.save()
@@ -130,16 +157,22 @@ def _sync_one(certification: Certification, today: datetime.date) -> dict[str, i
 
 
 def certifications_expire_lapsed(*, today: datetime.date | None = None) -> int:
-    """Mark granted certificates whose expiry date has passed as expired (one indexed query).
+    """Mark granted certificates whose expiry has passed as expired; returns how many this call
+    expired. An imprecise expiry ("2026") lapses once the latest day it can stand for has passed.
 
     Their yearly duties close and what falls at expiry stays open as overdue. Run daily, and
-    at the start of each reminder pass; safe to run any number of times.
+    at the start of each reminder pass; safe to run any number of times, and at the same time:
+    each certificate is re-read under a row lock that a concurrent pass skips, still granted, so
+    only one pass expires it and writes its history row.
     """
     today = today or timezone.localdate()
     count = 0
-    lapsed = Certification.objects.filter(status=CertificationStatus.GRANTED, expires_on__lt=today)
-    for certification in lapsed.iterator():
+    candidates = certifications_lapsed(Certification.objects.all(), today=today)
+    for pk in list(candidates.values_list("pk", flat=True)):
         with transaction.atomic():
+            certification = candidates.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if certification is None:  # another pass holds it or has expired it
+                continue
             certification.status = CertificationStatus.EXPIRED
             certification.save(update_fields=["status", "updated_at"])
         count += 1
@@ -182,20 +215,52 @@ def certification_renew(
 def deadline_mark_done(
     *, deadline: Deadline, user: User | None = None, done_on: datetime.date | None = None
 ) -> Deadline:
-    """The obligation was met: no further reminders for this deadline."""
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    """The obligation was met: no further reminders for this deadline.
+
+    A membership's yearly review (an anniversary, no expiry) then gets its next one at once.
+    """
+    deadline = (
+        Deadline.objects.select_for_update().select_related("obligation", "certification").get(pk=deadline.pk)
+    )
     if deadline.status != DeadlineStatus.DONE:
         deadline.status = DeadlineStatus.DONE
         deadline.done_on = done_on or timezone.localdate()
         deadline.done_by = user
         deadline.save(update_fields=["status", "done_on", "done_by", "updated_at"])
+        certification = deadline.certification
+        if (
+            deadline.obligation.schedule == ObligationSchedule.ANNIVERSARY
+            and certification.expires_on is None
+        ):
+            after = max(timezone.localdate(), deadline.due_on + datetime.timedelta(days=1))
+            _sync_one(certification, after)
     return deadline
 
 
-def obligation_sync_deadlines(*, obligation: Obligation) -> int:
-    """After an obligation's rule changed: re-sync every certificate of its kind."""
-    count = 0
-    for certification in Certification.objects.filter(kind_id=obligation.kind_id).iterator():
-        certification_sync_deadlines(certification=certification)
-        count += 1
-    return count
+def kind_sync_deadlines_batch(
+    *, kind_id: int, after_id: int = 0, batch_size: int, today: datetime.date | None = None
+) -> tuple[int, int | None]:
+    """After a kind's rules changed: re-sync the next ``batch_size`` certificates of the kind
+    with an id above ``after_id``, each in its own transaction.
+
+    Returns how many were synced and the last id when more may follow (None at the end).
+    Safe to run twice: a certificate already in step is left as it is.
+    """
+    today = today or timezone.localdate()
+    obligations = _active_obligations(kind_id)
+    batch = list(Certification.objects.filter(kind_id=kind_id, pk__gt=after_id).order_by("pk")[:batch_size])
+    for certification in batch:
+        with transaction.atomic():
+            _sync_one(certification, today, obligations)
+    last = batch[-1].pk if len(batch) == batch_size else None
+    return len(batch), last
+
+
+def kind_queue_deadline_sync(*, kind_id: int) -> None:
+    """Queue the re-sync of a kind's deadlines once the current transaction commits.
+
+    Never inline: a kind may have a million certificates, and an admin save must return.
+    """
+    from portfolio.tasks import kind_sync_deadlines  # the tasks module imports this one
+
+    transaction.on_commit(lambda: kind_sync_deadlines.delay(kind_id))

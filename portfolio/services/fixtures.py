@@ -39,6 +39,7 @@ from portfolio.models import (
     Residency,
     ServiceRecord,
 )
+from portfolio.rules.deadlines import has_lapsed
 from portfolio.services.certifications import certification_fill_expiry
 from portfolio.services.fixture_records import SECTION_PREFIXES, FixtureError, Record, notes
 
@@ -347,30 +348,41 @@ class _Loader:
             raise record.error("kind", f"unknown certification kind {code!r}")
         issued_on, issued_precision = record.date("issued")
         expires_on, expires_precision = record.date("expires")
-        probe = Certification(kind=kind, issued_on=issued_on, expires_on=expires_on)
+        issued_precision = issued_precision or Certification._meta.get_field("issued_precision").default
+        probe = Certification(
+            kind=kind,
+            issued_on=issued_on,
+            issued_precision=issued_precision,
+            expires_on=expires_on,
+            expires_precision=expires_precision or Certification._meta.get_field("expires_precision").default,
+        )
         certification_fill_expiry(certification=probe)
+        assumed = record.flag("assumed")
         extra = []
-        if expires_on is not None and expires_precision != "day":
-            # Certification has no precision field for the expiry date.
-            extra.append(f"Expiry precision: {expires_precision} (the value is the period's first day).")
-        elif expires_on is None and probe.expires_on is not None:
+        if expires_on is None and probe.expires_on is not None:
             months = kind.validity_months
             extra.append(f"Expiry not stated: derived from the kind's validity ({months} months).")
         status = record.text("status", required=True)
-        if status == CertificationStatus.GRANTED and probe.expires_on and probe.expires_on < self.today:
-            # The article says granted; by today the certificate has lapsed (same rule as
-            # certifications_expire_lapsed, applied here so a reload changes nothing).
+        if status == CertificationStatus.GRANTED and has_lapsed(
+            probe.expires_on, probe.expires_precision, self.today
+        ):
+            # The article says granted (or the demo assumes it); by today the certificate has
+            # lapsed (same rule as certifications_expire_lapsed, so a reload changes nothing).
             status = CertificationStatus.EXPIRED
-            extra.append("Granted per the source; expired since its expiry date has passed.")
+            if assumed:
+                extra.append("Assumed granted (not in the source); expired since its expiry date has passed.")
+            else:
+                extra.append("Granted per the source; expired since its expiry date has passed.")
         values = {
             "firm_id": self._pk("firms", firm),
             "kind_id": kind.pk,
             "status": status,
             "issued_on": issued_on,
-            "issued_precision": issued_precision or Certification._meta.get_field("issued_precision").default,
+            "issued_precision": issued_precision,
             "expires_on": probe.expires_on,
+            "expires_precision": probe.expires_precision,
             "issuer": record.text("issuer"),
-            "assumed": record.flag("assumed"),
+            "assumed": assumed,
             **self._sourced(record, *extra),
         }
         record.finish()

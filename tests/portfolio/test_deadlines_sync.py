@@ -89,3 +89,17 @@ def test_a_planned_certificate_does_not_supersede_a_granted_one():
     old = CertificationFactory(firm=firm, issued_on=datetime.date(2023, 12, 1))
     CertificationFactory(firm=firm, issued_on=datetime.date(2026, 12, 1), status=CertificationStatus.PLANNED)
     assert old.deadlines.filter(status=DeadlineStatus.OPEN).count() == 4
+
+
+def test_a_pool_membership_does_not_lapse_and_its_next_review_follows_the_done_one(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2026, 3, 1))
+    membership = CertificationFactory(kind=kind("listing_pool"), issued_on=datetime.date(2019, 6, 10))
+    assert membership.expires_on is None
+    assert certifications_expire_lapsed(today=datetime.date(2030, 1, 1)) == 0
+    [review] = membership.deadlines.all()
+    assert (review.obligation.code, review.due_on) == ("annual-review", datetime.date(2026, 6, 10))
+    deadline_mark_done(deadline=review, done_on=datetime.date(2026, 5, 20))
+    assert [(d.due_on, d.status) for d in membership.deadlines.order_by("due_on")] == [
+        (datetime.date(2026, 6, 10), DeadlineStatus.DONE),
+        (datetime.date(2027, 6, 10), DeadlineStatus.OPEN),
+    ]

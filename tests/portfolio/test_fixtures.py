@@ -21,6 +21,7 @@ from accounts.models import Organisation
 from partners.models import BankRecommendation
 from portfolio.choices import (
     AmountPrecision,
+    CertificationStatus,
     DatePrecision,
     DeadlineStatus,
     FinancingKind,
@@ -177,7 +178,8 @@ def test_zhitengs_assumed_hnte_renewal_falls_due_in_2026(articles):
 @pytest.mark.django_db
 def test_certificates_without_a_stated_expiry_get_it_from_the_kind_and_say_so(articles):
     hnte_2017 = Certification.objects.get(key="cert-zhiteng-hnte-2017")
-    assert hnte_2017.expires_on == datetime.date(2019, 12, 31)
+    # Issued "2017" (year precision): valid to "2020", never to a day nobody stated.
+    assert (hnte_2017.expires_on, hnte_2017.expires_precision) == (datetime.date(2020, 1, 1), "year")
     assert "Expiry not stated: derived from the kind's validity (36 months)" in hnte_2017.notes
     assert Deadline.objects.filter(certification=hnte_2017).exists()
 
@@ -268,7 +270,7 @@ def test_fields_without_a_model_field_go_into_the_notes(articles):
     service = ServiceRecord.objects.get(key="svc-yantai-tech-broker-training")
     assert "Run by: 烟台市(国际)技术市场 (org-yantai-intl-tech-market)" in service.notes
     assumed_expiry = Certification.objects.get(key="cert-zhiteng-hnte-2023-assumed")
-    assert "Expiry precision: year" in assumed_expiry.notes
+    assert assumed_expiry.expires_precision == DatePrecision.YEAR  # a field now, not a note
 
 
 # --- citations and precision -------------------------------------------------------------
@@ -482,3 +484,28 @@ def test_loads_into_a_fresh_database_of_the_other_engine(tmp_path, broken_yaml):
     finally:
         with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db
+def test_zhiteng_stays_in_the_listing_pool_with_a_yearly_review_not_a_lapse(articles):
+    """Article 002: in the pool from 2019 and still there in 2021; the pool does not expire."""
+    pool = Certification.objects.get(key="cert-zhiteng-listing-pool-2019")
+    assert pool.kind.validity_months is None
+    assert (pool.status, pool.expires_on) == (CertificationStatus.GRANTED, None)
+    today = datetime.date.today()
+    open_deadlines = list(pool.deadlines.filter(status=DeadlineStatus.OPEN))
+    assert [d.obligation.code for d in open_deadlines] == ["annual-review"]
+    [review] = open_deadlines
+    assert today <= review.due_on <= today + datetime.timedelta(days=366)  # the next one, not overdue
+    assert review.due_precision == DatePrecision.YEAR  # joined "2019": the anniversary is approximate
+
+
+@pytest.mark.django_db
+def test_assumed_records_say_they_are_assumed_not_granted_per_the_source(articles):
+    assumed = Certification.objects.filter(assumed=True)
+    assert assumed.exists()
+    for certification in assumed:
+        assert "per the source" not in certification.notes
+    lapsed = Certification.objects.get(key="cert-zhiteng-hnte-2020-assumed")
+    assert lapsed.status == CertificationStatus.EXPIRED
+    assert "Assumed granted (not in the source); expired since its expiry date has passed." in lapsed.notes

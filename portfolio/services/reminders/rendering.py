@@ -118,6 +118,7 @@ def digest_context(digest: DigestDelivery) -> dict:
         "weeks": settings.REMINDER_DIGEST_WEEKS,
         "overdue": [row(d) for d in content.overdue],
         "upcoming": [row(d) for d in content.upcoming],
+        "approximate": [row(d) for d in content.approximate],
         "failed": [
             {
                 "firm_name": _localized(f.deadline.firm, "name", language),

@@ -121,19 +121,63 @@ def test_renew_of_another_incubators_certificate_is_404(liaison_client, portfoli
     assert liaison_client.post(url, {"issued_on": "2027-11-01"}).status_code == 404
 
 
-def test_saving_an_obligation_resyncs_the_deadlines_of_its_kind(admin_client, portfolio):
+def test_saving_an_obligation_resyncs_the_deadlines_of_its_kind(
+    admin_client, portfolio, django_capture_on_commit_callbacks
+):
     obligation = Obligation.objects.get(kind__code="hnte", code="annual-report")
     url = reverse("admin:portfolio_obligation_change", args=[obligation.pk])
     from tests.portfolio.admin.forms import form_data
 
     page = admin_client.get(url)
-    response = admin_client.post(url, form_data(page, due_month="6", due_day="30"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, form_data(page, due_month="6", due_day="30"))
     assert response.status_code == 302
     open_reports = Deadline.objects.filter(
         certification=portfolio.certification, obligation=obligation, status=DeadlineStatus.OPEN
     )
     assert open_reports.exists()
     assert {(d.month, d.day) for d in open_reports.values_list("due_on", flat=True)} == {(6, 30)}
+
+
+def test_saving_an_obligation_queues_the_resync_instead_of_running_it(
+    admin_client, portfolio, django_capture_on_commit_callbacks, django_assert_max_num_queries, monkeypatch
+):
+    from tests.portfolio.admin.forms import form_data
+
+    queued = []
+    monkeypatch.setattr("portfolio.tasks.kind_sync_deadlines.delay", lambda *args: queued.append(args))
+    obligation = Obligation.objects.get(kind__code="hnte", code="annual-report")
+    before = set(Deadline.objects.filter(obligation=obligation).values_list("due_on", "status"))
+    url = reverse("admin:portfolio_obligation_change", args=[obligation.pk])
+    page = admin_client.get(url)
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(30):
+        response = admin_client.post(url, form_data(page, due_month="6", due_day="30"), follow=True)
+    assert set(Deadline.objects.filter(obligation=obligation).values_list("due_on", "status")) == before
+    assert "re-sync queued" in response.content.decode()
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert queued == [(obligation.kind_id,)]
+
+
+def test_saving_a_kind_with_a_changed_obligation_queues_one_resync(
+    admin_client, portfolio, django_capture_on_commit_callbacks, monkeypatch
+):
+    from portfolio.models import CertificationKind
+    from tests.portfolio.admin.forms import form_data
+
+    queued = []
+    monkeypatch.setattr("portfolio.tasks.kind_sync_deadlines.delay", lambda *args: queued.append(args))
+    kind = CertificationKind.objects.get(code="hnte")
+    url = reverse("admin:portfolio_certificationkind_change", args=[kind.pk])
+    page = admin_client.get(url)
+    data = form_data(page)
+    index = next(i for i in range(5) if data.get(f"obligations-{i}-code") == "annual-report")
+    data[f"obligations-{index}-due_day"] = "30"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data, follow=True)
+    assert "re-sync queued" in response.content.decode()
+    assert queued == [(kind.pk,)]
+    assert Obligation.objects.get(kind=kind, code="annual-report").due_day == 30
 
 
 def test_counsellor_sees_upcoming_deadlines_of_their_incubator(client, portfolio):
