@@ -14,7 +14,7 @@ from portfolio.choices import CertificationStatus
 from portfolio.models import Certification
 from portfolio.services.certifications import certifications_expire_lapsed
 from tests.factories import CertificationFactory
-from tests.services import require
+from tests.real_services import require
 
 
 # Two connections need committed rows; the kinds seeded by the migrations are restored first,

@@ -114,7 +114,7 @@ def approximate_deadline(firm, contacts):
 def test_approximate_deadlines_are_not_mailed_as_exact(approximate_deadline):
     result = reminder_pass(today=approximate_deadline.due_on - datetime.timedelta(days=7), enqueue=False)
     assert not ReminderDelivery.objects.filter(deadline=approximate_deadline).exists()
-    assert result.recorded == 0 or all(p.deadline_id != approximate_deadline.pk for p in result.planned)
+    assert result.attempted == 0 or all(p.deadline_id != approximate_deadline.pk for p in result.planned)
 
 
 @pytest.mark.django_db
