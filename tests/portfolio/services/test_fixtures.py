@@ -47,7 +47,7 @@ from portfolio.models import (
 from portfolio.services.fixtures import FixtureError, fixtures_load
 from tests.real_services import require_postgres
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARTICLES = ROOT / "fixtures" / "articles.yaml"
 RAW = yaml.safe_load(ARTICLES.read_text(encoding="utf-8"))
 SOURCE_FILES = {source["file"] for source in RAW["sources"]}
