@@ -1,7 +1,7 @@
 """Compare the certification catalogue file with the database, and write it when asked.
 
 ``catalogue_diff`` and ``catalogue_apply`` take the model classes from ``apps`` (the current
-ones by default), so migration 0008 loads the file through the same code as the command.
+ones by default), so migration 0009 loads the file through the same code as the command.
 """
 
 from __future__ import annotations
