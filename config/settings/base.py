@@ -186,6 +186,9 @@ API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 # last_used_at is written at most this often per key, so reads do not turn into writes.
 API_KEY_LAST_USED_RESOLUTION_SECONDS = 60
+# Seconds a found API key stays in the cache (one cache read per request instead of a query);
+# saving a key or its organisation drops it at once, so this bounds nothing users can see. 0 = off.
+API_KEY_CACHE_SECONDS = env_int("API_KEY_CACHE_SECONDS", 300)
 # How long a write's Idempotency-Key is remembered (a retry within it replays the first answer);
 # older records are purged daily by the beat task "partner API: purge idempotency keys".
 API_IDEMPOTENCY_TTL_HOURS = env_int("API_IDEMPOTENCY_TTL_HOURS", 24 * 7, minimum=1)
