@@ -1,0 +1,182 @@
+"""Sending a batch over Django's SMTP backend to a real SMTP server (aiosmtpd, in this process).
+
+One connection per batch, reopened after a failure; the next message's end of data goes out only
+after the previous message's record; one UPDATE per message.
+"""
+
+import email
+import itertools
+import threading
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import DatabaseError
+
+from portfolio.models import DeliveryStatus, ReminderDelivery
+from portfolio.services.reminders import outbound_send, reminder_pass
+from portfolio.services.reminders import sending as sending_module
+from tests.integration.harness import free_port
+from tests.portfolio.reminders.conftest import THIRTY_DAYS_BEFORE
+
+pytestmark = pytest.mark.django_db
+
+
+class Recorder:
+    """Keeps what the server saw, in order, next to what the sender recorded."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+        self.peers: list[tuple] = []
+        self.replies: list[str] = []
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.events.append(("rcpt", address))
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            reply = self.replies.pop(0) if self.replies else None
+        if reply:
+            self.events.append(("refused", envelope.rcpt_tos[0]))
+            return reply
+        self.peers.append(session.peer)
+        self.events.append(("accepted", envelope.rcpt_tos[0]))
+        return "250 OK"
+
+    def accepted(self) -> list[str]:
+        return [address for kind, address in self.events if kind == "accepted"]
+
+
+@pytest.fixture
+def smtp(settings):
+    recorder = Recorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 10
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def deliveries(deadline, contacts):
+    reminder_pass(today=THIRTY_DAYS_BEFORE, dry_run=False)  # recorded; the on-commit hand-over never runs
+    rows = list(ReminderDelivery.objects.order_by("pk"))
+    assert len(rows) == 3  # two contacts and the liaison
+    return rows
+
+
+@pytest.fixture
+def recorded(monkeypatch, smtp):
+    """Each record of an outcome, as an event next to the server's, after its UPDATE returned.
+
+    Recording takes a while here (as a commit's WAL flush does), so the sender has time to
+    stage the next message meanwhile.
+    """
+    finish = sending_module._finish
+
+    def slow_finish(model, row, **fields):
+        time.sleep(0.05)
+        result = finish(model, row, **fields)
+        smtp.events.append(("recorded", row.email))
+        return result
+
+    monkeypatch.setattr(sending_module, "_finish", slow_finish)
+
+
+def test_one_connection_serves_the_batch(smtp, deliveries):
+    outcomes = outbound_send(ReminderDelivery, [row.pk for row in deliveries])
+    assert [o.status for o in outcomes] == ["sent"] * 3
+    assert sorted(smtp.accepted()) == sorted(row.email for row in deliveries)
+    assert len(set(smtp.peers)) == 1
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_the_content_goes_through_smtp_intact(smtp, deliveries, settings):
+    messages = []
+
+    class Keep(Recorder):
+        async def handle_DATA(self, server, session, envelope):
+            messages.append(envelope.content)
+            return await super().handle_DATA(server, session, envelope)
+
+    keep = Keep()
+    controller = Controller(keep, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings.EMAIL_PORT = controller.port
+        outbound_send(ReminderDelivery, [deliveries[0].pk])
+    finally:
+        controller.stop()
+    [raw] = messages
+    parsed = email.message_from_bytes(raw)
+    assert parsed["Message-ID"] == f"<reminder-{deliveries[0].pk}@localhost>"
+    assert parsed.get_content_type() == "multipart/alternative"
+    text, html = (part.get_payload(decode=True).decode() for part in parsed.get_payload())
+    assert "2025年5月31日" in text and "<table" in html
+
+
+def test_connection_is_reopened_after_a_failure(smtp, deliveries):
+    smtp.replies = ["451 4.3.0 Try again later"]
+    outcomes = outbound_send(ReminderDelivery, [row.pk for row in deliveries])
+    assert [o.status for o in outcomes] == ["pending", "sent", "sent"]
+    assert smtp.accepted() == [row.email for row in deliveries[1:]]
+    assert len(smtp.peers) == 2  # both after the failure, on one new connection
+    first = ReminderDelivery.objects.get(pk=deliveries[0].pk)
+    assert first.status == DeliveryStatus.PENDING and "451" in first.last_error
+
+
+def test_end_of_data_waits_for_the_previous_record(smtp, deliveries, recorded):
+    outbound_send(ReminderDelivery, [row.pk for row in deliveries])
+    flow = [(kind, address) for kind, address in smtp.events if kind in ("accepted", "recorded")]
+    expected = []
+    for row in deliveries:
+        expected += [("accepted", row.email), ("recorded", row.email)]
+    # Never two messages accepted and not recorded: accepted, recorded, accepted, recorded...
+    assert flow == expected
+    # ...while the next message was staged (MAIL, RCPT, DATA, body) during the previous record.
+    events = smtp.events
+    for previous, following in itertools.pairwise(deliveries):
+        assert events.index(("rcpt", following.email)) < events.index(("recorded", previous.email))
+
+
+def test_staged_message_is_dropped_unsent_when_its_predecessor_cannot_be_recorded(
+    smtp, deliveries, monkeypatch
+):
+    finish = sending_module._finish
+
+    def database_down(model, row, **fields):
+        time.sleep(0.05)  # the next message is staged meanwhile
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(sending_module, "_finish", database_down)
+    with pytest.raises(DatabaseError):
+        outbound_send(ReminderDelivery, [row.pk for row in deliveries])
+    monkeypatch.setattr(sending_module, "_finish", finish)
+    time.sleep(0.2)  # let the server notice the dropped connection
+    # The first was accepted (its record failed: the documented window); the second was staged
+    # and its data never ended, so the server dropped it.
+    assert smtp.accepted() == [deliveries[0].email]
+    assert ("rcpt", deliveries[1].email) in smtp.events
+    statuses = dict(ReminderDelivery.objects.values_list("pk", "status"))
+    assert {statuses[row.pk] for row in deliveries} == {DeliveryStatus.SENDING}  # the lease takes over
+
+
+def test_one_update_per_message(smtp, deliveries, django_assert_num_queries):
+    # Claim: savepoint, SELECT ... FOR UPDATE, the deadlines, one UPDATE, release; the load;
+    # then one UPDATE per message and nothing else.
+    with django_assert_num_queries(6 + 3):
+        outbound_send(ReminderDelivery, [row.pk for row in deliveries])
+    assert len(smtp.accepted()) == 3
+
+
+def test_one_update_per_message_in_a_larger_batch(smtp, deliveries, django_assert_num_queries):
+    ids = [row.pk for row in deliveries]
+    with django_assert_num_queries(6 + 2):
+        outbound_send(ReminderDelivery, ids[:2])
+    with django_assert_num_queries(6 + 1):
+        outbound_send(ReminderDelivery, ids[2:])
