@@ -49,6 +49,31 @@ def worker_rate() -> dict:
     return {"sent": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 1)}
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, cpu = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {pid}
+    for candidate in sorted(parents):
+        chain, seen = candidate, set()
+        while chain and chain not in tree and chain not in seen:
+            seen.add(chain)
+            chain = parents.get(chain, 0)
+        if chain in tree:
+            tree.add(candidate)
+    return sum(cpu.get(member, 0.0) for member in tree)
+
+
 def smtplib_rate(port: int) -> dict:
     import smtplib
     from email.utils import parseaddr
@@ -62,15 +87,16 @@ def smtplib_rate(port: int) -> dict:
     messages = [build_message(ReminderDelivery, delivery) for delivery in loaded.values()]
     # As Django's SMTP backend does: envelope address only, CRLF line ends.
     payloads = [(parseaddr(m.from_email)[1], m.to, m.message().as_bytes(linesep="\r\n")) for m in messages]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with smtplib.SMTP("127.0.0.1", port, timeout=settings.EMAIL_TIMEOUT) as smtp:
         for sender, to, payload in payloads:
             smtp.sendmail(sender, to, payload)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "sent": len(payloads),
         "seconds": round(seconds, 2),
         "per_second": round(len(payloads) / seconds, 1),
+        "cpu_ms_per_message": round(cpu * 1000 / len(payloads), 2),
     }
 
 
@@ -162,11 +188,21 @@ def main() -> None:
                 env=env,
             )
             handed_over = int(child("pass", env))
-            deadline = time.monotonic() + 600
-            while int(child("count", env)) < handed_over and time.monotonic() < deadline:
+            # The worker's CPU (its processes, helper thread included) from the first poll that
+            # finds messages sent to the last; the same span's count gives CPU per message.
+            deadline, first = time.monotonic() + 600, None
+            while time.monotonic() < deadline:
+                sent, cpu = int(child("count", env)), tree_cpu_seconds(worker.pid)
+                if sent and first is None:
+                    first = (sent, cpu)
+                if sent >= handed_over:
+                    break
                 time.sleep(1)
+            rate = json.loads(child("worker_rate", env))
+            if first and sent > first[0]:
+                rate["cpu_ms_per_message"] = round((cpu - first[1]) * 1000 / (sent - first[0]), 2)
             print(f"{handed_over} reminders")
-            print("one worker:   ", child("worker_rate", env).strip())
+            print("one worker:   ", json.dumps(rate))
             print("smtplib loop: ", child("smtplib", env, str(smtp_port)).strip())
             worker.terminate()
             worker.wait(30)
