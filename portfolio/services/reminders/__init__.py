@@ -7,9 +7,8 @@ SMTP and records the outcome right after, so a message is sent twice only if the
 between the SMTP server's "250" and that one UPDATE (README, "Reminders").
 
 Modules: ``passes`` (thresholds and the hourly pass), ``outbox`` (what waits,
-hand-over, re-send), ``sending`` (claim, SMTP, outcome), ``transport`` (one connection per
-batch, each email handed over in two steps), ``rendering`` (the emails and their links),
-``digest`` (the weekly digest). The names used elsewhere are re-exported here.
+hand-over, re-send), ``sending`` (claim, SMTP, outcome), ``rendering`` (the emails and their
+links), ``digest`` (the weekly digest). The names used elsewhere are re-exported here.
 """
 
 from portfolio.services.reminders.digest import digest_pass

@@ -55,15 +55,11 @@ def load_for_sending(model: Outbound, ids: list[int]) -> dict[int, models.Model]
     return digests_for_sending(ids)
 
 
-def message_context(model: Outbound, delivery) -> dict:
-    """What the email shows. May query (a digest reads its deadlines); rendering it then does not."""
-    return reminder_context(delivery) if model is ReminderDelivery else digest_context(delivery)
-
-
-def render_message(model: Outbound, delivery, context: dict, *, connection=None) -> EmailMultiAlternatives:
-    """The email from its context: subject, text and HTML in the recipient's language. No queries,
-    so the sender may run it in a helper thread while its own thread waits for a commit."""
-    template = "reminder" if model is ReminderDelivery else "digest"
+def build_message(model: Outbound, delivery, *, connection=None) -> EmailMultiAlternatives:
+    if model is ReminderDelivery:
+        template, context = "reminder", reminder_context(delivery)
+    else:
+        template, context = "digest", digest_context(delivery)
     with translation.override(delivery.language):
         subject = " ".join(render_to_string(f"portfolio/email/{template}_subject.txt", context).split())
         text = render_to_string(f"portfolio/email/{template}.txt", context)
@@ -77,10 +73,6 @@ def render_message(model: Outbound, delivery, context: dict, *, connection=None)
     )
     message.attach_alternative(html, "text/html")
     return message
-
-
-def build_message(model: Outbound, delivery, *, connection=None) -> EmailMultiAlternatives:
-    return render_message(model, delivery, message_context(model, delivery), connection=connection)
 
 
 def reminder_context(delivery: ReminderDelivery) -> dict:

@@ -7,26 +7,18 @@ import logging
 import smtplib
 import socket
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connections, models, transaction
+from django.core.mail import get_connection
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from portfolio.choices import DeadlineStatus
 from portfolio.models import Deadline, DeliveryStatus, ReminderDelivery
 from portfolio.services.reminders.outbox import Outbound, waiting
-from portfolio.services.reminders.rendering import (
-    load_for_sending,
-    message_context,
-    message_id,
-    render_message,
-    send_day,
-)
-from portfolio.services.reminders.transport import Transport, TransportError
+from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id, send_day
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +49,7 @@ def classify_error(exc: BaseException) -> tuple[bool, str]:
         return not 500 <= exc.smtp_code < 600, f"SMTP {exc.smtp_code} {message}"
     if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError | socket.timeout):
         return True, f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, TransientError | TransportError | OSError):
+    if isinstance(exc, TransientError | OSError):
         return True, f"{type(exc).__name__}: {exc}"
     # Invalid addresses (ValueError from address parsing) and anything else cannot heal by waiting.
     return False, f"{type(exc).__name__}: {exc}"
@@ -136,46 +128,11 @@ def _finish(model: Outbound, row: models.Model, **fields: object) -> bool:
     return bool(updated)
 
 
-@dataclass
-class _Staged:
-    message: EmailMultiAlternatives | None = None
-    build_error: BaseException | None = None
-    send_error: BaseException | None = None
-
-
-def _stage(transport: Transport, model: Outbound, delivery, context: dict | BaseException) -> _Staged:
-    """In the helper thread: render the email and stage it on the connection. Never raises."""
-    try:
-        if isinstance(context, BaseException):
-            raise context
-        message = render_message(model, delivery, context, connection=transport.backend)
-    except Exception as exc:
-        return _Staged(build_error=exc)
-    try:
-        transport.stage(message)
-    except Exception as exc:
-        return _Staged(message=message, send_error=exc)
-    return _Staged(message=message)
-
-
-def _context(model: Outbound, delivery) -> dict | BaseException:
-    try:
-        return message_context(model, delivery)
-    except Exception as exc:
-        return exc
-
-
 def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> list[SendOutcome]:
     """Send the given emails (tasks call this with up to REMINDER_SEND_BATCH_SIZE ids).
 
     Claimed together in one transaction, then each is sent and its outcome recorded in its
     own transaction right after the SMTP server answers. Safe to run twice or concurrently.
-
-    One connection serves the batch (reopened after a failure). While this thread waits for a
-    message's record to commit, a helper thread renders the next message and stages it on the
-    connection (transport.py); the next message is delivered, i.e. its end of data sent, only
-    after that commit. So at most one message at a time is accepted and not yet recorded, and
-    each message costs one UPDATE here. The helper thread never touches the database.
     """
     from celery import current_app
 
@@ -183,79 +140,43 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
     if not claimed:
         return outcomes
     loaded = load_for_sending(model, [row.pk for row in claimed])
-    deliveries = [loaded[row.pk] for row in claimed]
-    contexts = [_context(model, delivery) for delivery in deliveries]
-    transport = Transport.for_backend(connection or get_connection(fail_silently=False))
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbound-stage") as helper:
-
-        def stage(index: int) -> Future | None:
-            if index == len(claimed):
-                return None
-            return helper.submit(_stage, transport, model, deliveries[index], contexts[index])
-
-        job = stage(0)
-        try:
-            for index, row in enumerate(claimed):
-                staged, job = job.result(), None
-                if staged.build_error is not None:
-                    exc = staged.build_error
-                    logger.error(
-                        "could not build %s %s",
-                        model.__name__,
-                        row.pk,
-                        exc_info=(type(exc), exc, exc.__traceback__),
-                    )
-                    job = stage(index + 1)
-                    _finish(
-                        model,
-                        row,
-                        status=DeliveryStatus.FAILED,
-                        last_error=f"could not build the email: {exc}",
-                    )
-                    outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
-                    continue
-                error = staged.send_error
-                if error is None:
-                    try:
-                        transport.deliver()
-                    except Exception as exc:
-                        error = exc
-                if error is not None:
-                    transient, reason = classify_error(error)
-                    _discard(transport)
-                    outcomes.append(
-                        _record_failure(model, row, transient, reason, staged.message.subject, current_app)
-                    )
-                    job = stage(index + 1)
-                    continue
-                # Accepted (250). The next message is rendered and staged while this one is
-                # recorded; it is delivered only after this commit.
-                job = stage(index + 1)
-                _finish(
-                    model,
-                    row,
-                    status=DeliveryStatus.SENT,
-                    sent_at=timezone.now(),
-                    message_id=message_id(model, row.pk),
-                )
-                outcomes.append(
-                    SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=staged.message.subject)
-                )
-        finally:
-            if job is not None:
-                wait([job])
-            # Should a template ever reach the database, its connection is this thread's.
-            helper.submit(connections.close_all).result()
-            # A message staged and not delivered is dropped with the connection, unsent.
-            transport.close()
-    return outcomes
-
-
-def _discard(transport: Transport) -> None:
+    connection = connection or get_connection(fail_silently=False)
+    opened = False
     try:
-        transport.discard()
-    except Exception:
-        logger.warning("could not close the mail connection after an error", exc_info=True)
+        for row in claimed:
+            try:
+                message = build_message(model, loaded[row.pk], connection=connection)
+            except Exception as exc:
+                logger.exception("could not build %s %s", model.__name__, row.pk)
+                _finish(
+                    model, row, status=DeliveryStatus.FAILED, last_error=f"could not build the email: {exc}"
+                )
+                outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
+                continue
+            try:
+                if not opened:
+                    connection.open()
+                    opened = True
+                if connection.send_messages([message]) != 1:
+                    raise TransientError("the mail backend did not send the message")
+            except Exception as exc:
+                transient, reason = classify_error(exc)
+                connection.close()
+                opened = False
+                outcomes.append(_record_failure(model, row, transient, reason, message.subject, current_app))
+                continue
+            _finish(
+                model,
+                row,
+                status=DeliveryStatus.SENT,
+                sent_at=timezone.now(),
+                message_id=message_id(model, row.pk),
+            )
+            outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
+    finally:
+        if opened:
+            connection.close()
+    return outcomes
 
 
 def _record_failure(model: Outbound, row, transient: bool, reason: str, subject: str, app) -> SendOutcome:
