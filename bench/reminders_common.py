@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -11,6 +12,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def run_name(base: str) -> str:
+    """A database name of this run alone: ``base`` plus the process id and a random suffix.
+
+    Each run drops its database with ``FORCE``; a fixed name would let two runs (another
+    checkout, another engineer) destroy each other's database mid-run.
+    """
+    return f"{base}_{os.getpid()}_{secrets.token_hex(3)}"
 
 
 def database_url(name: str) -> str:
@@ -79,7 +89,8 @@ class Redis:
             stdout=subprocess.DEVNULL,
         )
         wait_port(self.port)
-        return f"redis://127.0.0.1:{self.port}/0"
+        # Database 1 of a server nobody else uses: never another job's queues.
+        return f"redis://127.0.0.1:{self.port}/1"
 
     def __exit__(self, *exc) -> None:
         self.process.kill()

@@ -3,7 +3,7 @@
     python bench/reminders_pass.py --certifications 1000000 --due-fraction 0.01
     python bench/reminders_pass.py --certifications 10000000 --due 10000
 
-Creates a throwaway PostgreSQL database (incubator_bench_reminders), fills it with
+Creates a throwaway PostgreSQL database (incubator_bench_reminders_<pid>_<random>), fills it with
 generate_series (ten certifications per firm, one open deadline per certification; the due
 ones fall inside the 90-day window, the others after it), runs the pass as beat does
 (record + hand the emails to Celery on a throwaway redis-server) in a fresh process, then runs
@@ -22,9 +22,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.reminders_common import ROOT, Redis, child_env, create_database, drop_database
+from bench.reminders_common import ROOT, Redis, child_env, create_database, drop_database, run_name
 
-DATABASE = "incubator_bench_reminders"
+DATABASE = "incubator_bench_reminders"  # plus _<pid>_<random>: run_name()
 TODAY = datetime.date(2025, 5, 1)
 
 
@@ -170,7 +170,8 @@ def main() -> None:
     due = args.due if args.due is not None else int(args.certifications * (args.due_fraction or 0.01))
     print(f"{args.certifications:,} certifications, {due:,} with a reminder due", flush=True)
     started = time.monotonic()
-    url = create_database(DATABASE)
+    database = run_name(DATABASE)
+    url = create_database(database)
     try:
         with Redis() as redis_url:
             print(child("generate", url, redis_url, str(args.certifications), str(due)), end="", flush=True)
@@ -184,7 +185,7 @@ def main() -> None:
             print("pass traced: ", traced, flush=True)
     finally:
         if not args.keep:
-            drop_database(DATABASE)
+            drop_database(database)
 
 
 if __name__ == "__main__":
