@@ -21,6 +21,7 @@ from accounts.models import IncubatorMembership, Language, StaffRole, User
 from partners.models import BankRecommendation, Consent
 from portfolio.choices import RecordOrigin
 from portfolio.models import Certification, Contact, Deadline, Firm, Residency, YearlyFigures
+from portfolio.selectors.demo import for_authorities
 from portfolio.selectors.scope import firms_for_user
 from portfolio.services.demo import demo_scenario_load
 from portfolio.services.fixtures import fixtures_load
@@ -164,3 +165,10 @@ def test_after_the_first_start_every_feature_works(settings):
     page = client.get("/admin/portfolio/firm/")
     assert page.status_code == 200
     assert "青岛健新医疗科技有限公司" in page.text and "融智生物" not in page.text
+
+
+def test_reports_for_authorities_leave_the_demo_out_by_default(articles):
+    demo_scenario_load(today=DAY)
+    figures = YearlyFigures.objects.all()
+    assert not for_authorities(figures).filter(origin=RecordOrigin.DEMO).exists()
+    assert for_authorities(figures, include_demo=True).count() == figures.count()
