@@ -312,6 +312,23 @@ def demo_scenario_load(*, today: datetime.date | None = None) -> DemoResult:
 
 
 @transaction.atomic
+def demo_scenario_reset(*, today: datetime.date | None = None) -> DemoResult:
+    """Load the scenario afresh, dated from ``today``: the demo's dated records (residencies,
+    contacts, certificates with their deadlines and reminders, figures, consents, the white
+    list) are deleted first, with whatever staff changed in them; staff users and memberships
+    stay. Article records are never touched."""
+    Certification.objects.filter(key__startswith="demo-", origin=RecordOrigin.DEMO).delete()
+    Residency.objects.filter(key__startswith="demo-", origin=RecordOrigin.DEMO).delete()
+    YearlyFigures.objects.filter(key__startswith="demo-", origin=RecordOrigin.DEMO).delete()
+    Contact.objects.filter(email__in=[contact_email(key) for key in FIRMS]).delete()
+    bank = demo_bank()
+    if bank is not None:
+        Consent.objects.filter(organisation=bank).delete()
+        BankRecommendation.objects.filter(bank=bank).delete()
+    return demo_scenario_load(today=today)
+
+
+@transaction.atomic
 def demo_logins() -> tuple[str, str]:
     """A new password for every demo staff member and a new demo API key (the previous demo
     keys are revoked); returns both. Local development only: the caller checks DEBUG."""

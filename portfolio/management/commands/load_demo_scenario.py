@@ -1,4 +1,4 @@
-"""python manage.py load_demo_scenario [--logins] [--today YYYY-MM-DD]"""
+"""python manage.py load_demo_scenario [--logins] [--reset] [--today YYYY-MM-DD]"""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Language
-from portfolio.services.demo import DemoError, demo_bank, demo_logins, demo_scenario_load, demo_staff
+from portfolio.services.demo import (
+    DemoError,
+    demo_bank,
+    demo_logins,
+    demo_scenario_load,
+    demo_scenario_reset,
+    demo_staff,
+)
 
 
 class Command(BaseCommand):
@@ -26,9 +33,15 @@ class Command(BaseCommand):
             help="Also set a new password for the demo staff and create a new demo API key, and print "
             "them (local development only).",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo's dated records (and staff edits to them) and load them again from "
+            "today, so that deadlines fall due in the coming days again. Article records are not touched.",
+        )
         parser.add_argument("--today", default=None, help="Load as if today were this day (YYYY-MM-DD).")
 
-    def handle(self, *args, logins: bool, today: str | None, **options):
+    def handle(self, *args, logins: bool, reset: bool, today: str | None, **options):
         if logins and not settings.DEBUG:
             raise CommandError("--logins is for local development only (DJANGO_DEBUG is off).")
         try:
@@ -36,7 +49,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--today: {today!r} is not a date (YYYY-MM-DD).") from None
         try:
-            result = demo_scenario_load(today=day)
+            result = (demo_scenario_reset if reset else demo_scenario_load)(today=day)
         except DemoError as exc:
             raise CommandError(f"Nothing was loaded: {exc}") from None
         summary = ", ".join(f"{s} {c}+{u}" for s, (c, u) in result.counts.items())

@@ -23,7 +23,7 @@ from portfolio.choices import RecordOrigin
 from portfolio.models import Certification, Contact, Deadline, Firm, Residency, YearlyFigures
 from portfolio.selectors.demo import for_authorities
 from portfolio.selectors.scope import firms_for_user
-from portfolio.services.demo import demo_scenario_load
+from portfolio.services.demo import demo_scenario_load, demo_scenario_reset
 from portfolio.services.fixtures import fixtures_load
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +115,21 @@ def test_a_later_load_keeps_what_staff_edited(articles):
     assert _snapshot() == before
     contact.refresh_from_db()
     assert (contact.name, contact.receives_reminders) == ("王经理", False)
+
+
+def test_reset_dates_the_demo_from_the_new_day_and_leaves_articles_alone(articles):
+    demo_scenario_load(today=DAY)
+    article = sorted(map(repr, Certification.objects.filter(origin=RecordOrigin.ARTICLE).values_list()))
+    later = DAY + datetime.timedelta(days=40)
+    demo_scenario_reset(today=later)
+    due = Deadline.objects.get(
+        certification__key="demo-cert-rongzhi-hnte", obligation__code="recertification"
+    )
+    assert due.due_on == later + datetime.timedelta(days=1)
+    assert (
+        sorted(map(repr, Certification.objects.filter(origin=RecordOrigin.ARTICLE).values_list())) == article
+    )
+    assert User.objects.filter(email__startswith="demo.").count() == 9
 
 
 def _first_start(capsys_out: io.StringIO) -> None:
