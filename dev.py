@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """One entry point for a new machine that has only python3 and pip.
 
-    python3 dev.py          set up, migrate, load the demo data, print an admin login, serve
+    python3 dev.py          set up, migrate, load the article data and the demo scenario, print
+                            the logins and the demo API key, serve (--no-demo or DEV_NO_DEMO=1
+                            skips the demo scenario)
     python3 dev.py test     set up, then run the whole test suite (extra arguments go to pytest)
     python3 dev.py setup    only create .venv and install the locked dependencies
 
@@ -40,16 +42,27 @@ def setup() -> None:
     run(uv, "sync", "--frozen", "--inexact", "--quiet", env=env)
 
 
-def start() -> None:
+def setup_steps(*, demo: bool) -> list[list[str]]:
+    """The manage.py commands the first start runs before serving (tests run them in-process)."""
+    steps = [["migrate", "--noinput", "-v", "0"], ["load_demo"]]
+    if demo:
+        steps.append(["load_demo_scenario", "--logins"])
+    steps.append(["demo_admin"])
+    return steps
+
+
+def start(extra: list[str]) -> None:
+    demo = "--no-demo" not in extra and os.environ.get("DEV_NO_DEMO", "") in ("", "0")
     setup()
+    address = os.environ.get("DEV_ADDRESS", "127.0.0.1:8000")
     env = {**os.environ}
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # Links in emails point at the address the server actually runs on.
+    env.setdefault("SITE_URL", f"http://{address}")
     manage = [PYTHON, "manage.py"]
-    run(*manage, "migrate", "--noinput", env=env)
-    run(*manage, "load_demo", env=env)
-    run(*manage, "demo_admin", env=env)
-    address = os.environ.get("DEV_ADDRESS", "127.0.0.1:8000")
-    print(f"Serving on http://{address}/admin/ (Ctrl+C stops)", flush=True)
+    for step in setup_steps(demo=demo):
+        run(*manage, *step, env=env)
+    print(f"Admin: http://{address}/admin/   serving until Ctrl+C", flush=True)
     run(*manage, "runserver", address, env=env)
 
 
@@ -59,9 +72,9 @@ def test(extra: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    command, extra = (argv[0], argv[1:]) if argv else ("start", [])
+    command, extra = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else ("start", argv)
     if command == "start":
-        start()
+        start(extra)
     elif command == "test":
         test(extra)
     elif command == "setup":

@@ -151,6 +151,7 @@ class RecordOrigin(models.TextChoices):
     PARTNER_API = "partner_api", _("Recorded by a partner through the API")
     ARTICLE = "article", _("From a source article")
     IMPORT = "import", _("Imported from a file")
+    DEMO = "demo", _("Demo scenario (not from a source)")
 
 
 class MentorKind(models.TextChoices):

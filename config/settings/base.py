@@ -168,6 +168,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own "django" logger has a console handler of its own under DEBUG and also
+    # propagates to the root: without this every line would be printed twice.
+    "loggers": {"django": {"handlers": [], "level": env_str("DJANGO_LOG_LEVEL", "INFO"), "propagate": True}},
 }
 
 # --- Partner API (partners/api): keys, throttling, pagination, schema --------------------------

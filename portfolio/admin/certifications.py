@@ -177,7 +177,17 @@ class RenewForm(forms.Form):
 @admin.register(Certification)
 class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
     resource_classes = [CertificationResource]
-    list_display = ["firm", "kind", "status", "number", "issued", "expires", "next_deadline", "assumed"]
+    list_display = [
+        "firm",
+        "kind",
+        "status",
+        "number",
+        "issued",
+        "expires",
+        "next_deadline",
+        "assumed",
+        "origin",
+    ]
     list_filter = [
         IncubatorFilter,
         "kind",
@@ -185,6 +195,7 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
         CertificationDueWindowFilter,
         CertificationDateToCompleteFilter,
         "assumed",
+        "origin",
     ]
     list_select_related = ["firm", "kind"]
     search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "number"]

@@ -29,8 +29,9 @@ class FinancingEventAdmin(ScopedAdmin):
         "occurred_on",
         "programme",
         "loan_status",
+        "origin",
     ]
-    list_filter = [IncubatorFilter, "kind", "instrument", "loan_status", "programme"]
+    list_filter = [IncubatorFilter, "kind", "instrument", "loan_status", "programme", "origin"]
     list_select_related = ["firm", "programme"]
     search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "programme__name"]
     autocomplete_fields = ["firm", "programme", "recorded_by"]

@@ -258,6 +258,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
         CertificationStatusFilter,
         DueWindowFilter,
         "industry",
+        "origin",
     ]
     search_fields = ["name", "name_en", "credit_code", "aliases__name"]
     search_help_text = _("Any name (Chinese, English, other names) or the credit code.")
@@ -349,8 +350,17 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 
 @admin.register(Residency)
 class ResidencyAdmin(ScopedAdmin):
-    list_display = ["firm", "incubator", "entered_on", "exited_on", "exit_reason", "clock", "liaison"]
-    list_filter = [IncubatorFilter, "exit_reason", ("exited_on", admin.EmptyFieldListFilter)]
+    list_display = [
+        "firm",
+        "incubator",
+        "entered_on",
+        "exited_on",
+        "exit_reason",
+        "clock",
+        "liaison",
+        "origin",
+    ]
+    list_filter = [IncubatorFilter, "exit_reason", ("exited_on", admin.EmptyFieldListFilter), "origin"]
     list_select_related = ["firm", "incubator", "liaison"]
     search_fields = ["firm__name", "firm__name_en", "firm__credit_code", "incubator__name"]
     autocomplete_fields = ["firm"]
@@ -367,8 +377,17 @@ class ResidencyAdmin(ScopedAdmin):
 
 @admin.register(YearlyFigures)
 class YearlyFiguresAdmin(ScopedAdmin):
-    list_display = ["firm", "year", "revenue", "rd_expense", "employees", "rd_staff", "angel_vc_received"]
-    list_filter = [IncubatorFilter, "year"]
+    list_display = [
+        "firm",
+        "year",
+        "revenue",
+        "rd_expense",
+        "employees",
+        "rd_staff",
+        "angel_vc_received",
+        "origin",
+    ]
+    list_filter = [IncubatorFilter, "year", "origin"]
     list_select_related = ["firm"]
     search_fields = ["firm__name", "firm__credit_code"]
     autocomplete_fields = ["firm"]
@@ -376,8 +395,8 @@ class YearlyFiguresAdmin(ScopedAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ScopedAdmin):
-    list_display = ["firm", "occurred_on", "date_precision", "title"]
-    list_filter = [IncubatorFilter, "date_precision"]
+    list_display = ["firm", "occurred_on", "date_precision", "title", "origin"]
+    list_filter = [IncubatorFilter, "date_precision", "origin"]
     list_select_related = ["firm"]
     search_fields = ["firm__name", "title", "title_en"]
     autocomplete_fields = ["firm"]

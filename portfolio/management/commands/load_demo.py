@@ -28,10 +28,20 @@ class Command(BaseCommand):
             result = fixtures_load(path=path, dry_run=dry_run)
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
-        for warning in result.warnings:
-            self.stdout.write(self.style.WARNING(f"WARNING: {warning}"))
+        # Records the articles give no date for are skipped by design: listed with -v 2.
+        if options["verbosity"] >= 2:
+            for warning in result.warnings:
+                self.stdout.write(self.style.WARNING(f"WARNING: {warning}"))
+        elif result.warnings:
+            self.stdout.write(
+                f"{len(result.warnings)} records without a date in the articles are not loaded "
+                "(-v 2 lists them)."
+            )
         width = max(len(section) for section in result.counts)
         for section, counts in result.counts.items():
+            if section == "sources":  # checked and cited, not stored as rows
+                self.stdout.write(f"  {section:<{width}}  {counts.unchanged} cited")
+                continue
             self.stdout.write(f"  {section:<{width}}  {counts}")
         if dry_run:
             self.stdout.write(self.style.SUCCESS(f"Dry run of {path.name}: valid; nothing was saved."))

@@ -91,7 +91,8 @@ def reminder_context(delivery: ReminderDelivery) -> dict:
         "threshold": delivery.threshold,
         "to_staff": delivery.recipient_kind == "staff",
         "firm_has_no_contact": delivery.firm_has_no_contact,
-        "firm_url": firm_admin_url(deadline.firm_id),
+        # Contacts cannot enter the admin: only staff copies link to it.
+        "firm_url": firm_admin_url(deadline.firm_id) if delivery.recipient_kind == "staff" else "",
     }
 
 

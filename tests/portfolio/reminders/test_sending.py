@@ -49,13 +49,20 @@ def test_english_contact_gets_the_reminder_in_english(deadline, contacts):
     assert message.subject == "30 days left: HNTE annual report, Hailan Technology"
     assert "May 31, 2025" in message.body
     assert "Two missed reports cancel the status." in message.body
+    # A contact cannot enter the admin: no link to it, in either part.
+    assert "/admin/" not in message.body and "/admin/" not in message.alternatives[0][0]
+
+
+def test_staff_copy_links_to_the_firms_admin_page(deadline, contacts):
+    outbound_send(ReminderDelivery, [_record(email="liaison@incubator.example.org").pk])
+    message = _message_to("liaison@incubator.example.org")
     assert f"http://localhost:8000/admin/portfolio/firm/{deadline.firm_id}/change/" in message.body
 
 
 @pytest.mark.urls("tests.portfolio.reminders.admin_elsewhere_urls")
 def test_reminder_links_to_the_firms_admin_page_where_the_admin_is_mounted(deadline, contacts, settings):
     settings.SITE_URL = "https://portfolio.example.org"
-    outbound_send(ReminderDelivery, [_record(email="smith@hailan.example.org").pk])
+    outbound_send(ReminderDelivery, [_record(email="liaison@incubator.example.org").pk])
     link = f"https://portfolio.example.org/staff/console/portfolio/firm/{deadline.firm_id}/change/"
     assert link in mail.outbox[0].body
     assert f'href="{link}"' in mail.outbox[0].alternatives[0][0]

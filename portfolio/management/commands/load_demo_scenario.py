@@ -1,0 +1,75 @@
+"""python manage.py load_demo_scenario [--logins] [--reset] [--today YYYY-MM-DD]"""
+
+from __future__ import annotations
+
+import datetime
+import shlex
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Language
+from portfolio.services.demo import (
+    DemoError,
+    demo_bank,
+    demo_logins,
+    demo_scenario_load,
+    demo_scenario_reset,
+    demo_staff,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo scenario beside the article data: staff, contacts, residencies, "
+        "certifications due soon, yearly figures, a partner bank with consents. Everything is "
+        "labelled demo; existing records are left as they are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins",
+            action="store_true",
+            help="Also set a new password for the demo staff and create a new demo API key, and print "
+            "them (local development only).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo's dated records (and staff edits to them) and load them again from "
+            "today, so that deadlines fall due in the coming days again. Article records are not touched.",
+        )
+        parser.add_argument("--today", default=None, help="Load as if today were this day (YYYY-MM-DD).")
+
+    def handle(self, *args, logins: bool, reset: bool, today: str | None, **options):
+        if logins and not settings.DEBUG:
+            raise CommandError("--logins is for local development only (DJANGO_DEBUG is off).")
+        try:
+            day = datetime.date.fromisoformat(today) if today else None
+        except ValueError:
+            raise CommandError(f"--today: {today!r} is not a date (YYYY-MM-DD).") from None
+        try:
+            result = (demo_scenario_reset if reset else demo_scenario_load)(today=day)
+        except DemoError as exc:
+            raise CommandError(f"Nothing was loaded: {exc}") from None
+        summary = ", ".join(f"{s} {c}+{u}" for s, (c, u) in result.counts.items())
+        self.stdout.write(f"Demo scenario (labelled demo; created+already there): {summary}")
+        if logins:
+            self._print_logins()
+
+    def _print_logins(self) -> None:
+        password, raw = demo_logins()
+        site = settings.SITE_URL
+        out = self.stdout.write
+        out(self.style.SUCCESS(f"Demo staff logins at {site}/admin/ (password for each: {password}):"))
+        for user in demo_staff():
+            membership = user.memberships.select_related("incubator").first()
+            english = " (reads English)" if user.preferred_language == Language.ENGLISH else ""
+            out(f"  {membership.role:<10} {user.email:<36} {membership.incubator.name}{english}")
+        bank = demo_bank()
+        url = f"{site}/api/v1/firms/?certification_kind=hnte&page_size=20"
+        out(self.style.SUCCESS(f"Demo partner API key for {bank.name_en} (shown once): {raw}"))
+        out(f"  curl -s -H {shlex.quote('Authorization: Api-Key ' + raw)} {shlex.quote(url)}")
+        mail = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+        where = f"files in {settings.EMAIL_FILE_PATH}" if mail == "filebased" else f"the {mail} email backend"
+        out(f"Emails go to {where}; send the reminders now due: .venv/bin/python manage.py send_reminders")

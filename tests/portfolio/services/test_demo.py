@@ -1,0 +1,189 @@
+"""The demo scenario: labelled demo, reloadable without changes, and every feature working from it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import shlex
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+import dev
+from accounts.models import IncubatorMembership, Language, StaffRole, User
+from partners.models import BankRecommendation, Consent
+from portfolio.choices import RecordOrigin
+from portfolio.models import Certification, Contact, Deadline, Firm, Residency, YearlyFigures
+from portfolio.selectors.demo import for_authorities
+from portfolio.selectors.scope import firms_for_user
+from portfolio.services.demo import demo_scenario_load, demo_scenario_reset
+from portfolio.services.fixtures import fixtures_load
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = Path(settings.BASE_DIR) / "fixtures" / "articles.yaml"
+DAY = datetime.date(2026, 3, 2)
+MODELS = (User, IncubatorMembership, Residency, Contact, Certification, Deadline, YearlyFigures, Consent)
+
+
+def _snapshot() -> dict:
+    """Every row of the demo's models with its last change."""
+    snap = {}
+    for model in (*MODELS, BankRecommendation):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("last_login",)]
+        snap[model.__name__] = sorted(map(repr, model.objects.values_list(*fields)))
+    return snap
+
+
+@pytest.fixture
+def articles():
+    return fixtures_load(path=ARTICLES)
+
+
+def test_the_scenario_is_labelled_demo_and_leaves_the_article_records_alone(articles):
+    article_before = {
+        m.__name__: sorted(map(repr, m.objects.filter(origin=RecordOrigin.ARTICLE).values_list()))
+        for m in (Firm, Residency, Certification, YearlyFigures)
+    }
+    demo_scenario_load(today=DAY)
+    for model in (Residency, Certification, YearlyFigures):
+        demo = model.objects.filter(key__startswith="demo-")
+        assert demo.exists(), model
+        assert set(demo.values_list("origin", flat=True)) == {RecordOrigin.DEMO}
+        assert all("DEMO" in notes for notes in demo.values_list("notes", flat=True))
+    assert not Certification.objects.filter(origin=RecordOrigin.DEMO).exclude(assumed=True).exists()
+    assert all(e.endswith("@example.org") for e in Contact.objects.values_list("email", flat=True))
+    article_after = {
+        m.__name__: sorted(map(repr, m.objects.filter(origin=RecordOrigin.ARTICLE).values_list()))
+        for m in (Firm, Residency, Certification, YearlyFigures)
+    }
+    assert article_after == article_before
+    # Every firm the scenario names sits in an incubator; three years of figures each.
+    for key in ("firm-rongzhi-bio", "firm-huachen", "firm-jianxin", "firm-nengfeng", "firm-taili-auto-mould"):
+        firm = Firm.objects.get(key=key)
+        assert firm.residencies.filter(exited_on__isnull=True).exists(), key
+        assert set(firm.yearly_figures.values_list("year", flat=True)) == {2023, 2024, 2025}
+    # Staff: three roles per incubator, one reading English; a revoked consent; the white list.
+    assert IncubatorMembership.objects.filter(user__email__startswith="demo.").count() == 9
+    assert set(IncubatorMembership.objects.values_list("role", flat=True)) == set(StaffRole.values)
+    assert User.objects.filter(email__startswith="demo.", preferred_language=Language.ENGLISH).count() == 1
+    assert Consent.objects.filter(revoked_at__isnull=False).count() == 1
+    assert BankRecommendation.objects.count() == 1
+
+
+def test_deadlines_fall_at_each_threshold_and_a_few_are_overdue(articles):
+    demo_scenario_load(today=DAY)
+    open_demo = Deadline.objects.filter(certification__origin=RecordOrigin.DEMO, status="open")
+    left = sorted((d.due_on - DAY).days for d in open_demo)
+    for low, high in ((0, 1), (2, 7), (8, 30), (31, 90)):
+        assert any(low <= d <= high for d in left), (low, high, left)
+    assert any(d > 90 for d in left)
+    assert 1 <= sum(d < 0 for d in left) <= 5
+
+
+def test_loading_twice_changes_nothing(articles):
+    first = demo_scenario_load(today=DAY)
+    before = _snapshot()
+    again = demo_scenario_load(today=DAY)
+    assert _snapshot() == before
+    assert first.created > 0 and again.created == 0
+
+
+def test_a_later_load_keeps_what_staff_edited(articles):
+    demo_scenario_load(today=DAY)
+    contact = Contact.objects.get(email="demo.contact.rongzhi@example.org")
+    contact.name, contact.receives_reminders = "王经理", False
+    contact.save()
+    certification = Certification.objects.get(key="demo-cert-rongzhi-hnte")
+    certification.number = "GR2026370200001"
+    certification.save()
+    figures = YearlyFigures.objects.get(key="demo-fig-huachen-2025")
+    figures.revenue = 123
+    figures.save()
+    before = _snapshot()
+
+    result = demo_scenario_load(today=DAY + datetime.timedelta(days=40))
+
+    assert result.created == 0
+    assert _snapshot() == before
+    contact.refresh_from_db()
+    assert (contact.name, contact.receives_reminders) == ("王经理", False)
+
+
+def test_reset_dates_the_demo_from_the_new_day_and_leaves_articles_alone(articles):
+    demo_scenario_load(today=DAY)
+    article = sorted(map(repr, Certification.objects.filter(origin=RecordOrigin.ARTICLE).values_list()))
+    later = DAY + datetime.timedelta(days=40)
+    demo_scenario_reset(today=later)
+    due = Deadline.objects.get(
+        certification__key="demo-cert-rongzhi-hnte", obligation__code="recertification"
+    )
+    assert due.due_on == later + datetime.timedelta(days=1)
+    assert (
+        sorted(map(repr, Certification.objects.filter(origin=RecordOrigin.ARTICLE).values_list())) == article
+    )
+    assert User.objects.filter(email__startswith="demo.").count() == 9
+
+
+def _first_start(capsys_out: io.StringIO) -> None:
+    """dev.py's setup steps after migrate, in-process, as on a fresh clone."""
+    for step in dev.setup_steps(demo=True):
+        if step[0] != "migrate":  # the test database is migrated already
+            call_command(*step, stdout=capsys_out)
+
+
+def test_after_the_first_start_every_feature_works(settings):
+    settings.DEBUG = True  # demo_admin and the printed logins are for local development only
+    out = io.StringIO()
+    _first_start(out)
+    printed = out.getvalue()
+
+    # A reminder pass sends to contacts and staff, in Chinese and English.
+    mail.outbox.clear()
+    call_command("send_reminders", stdout=io.StringIO())
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert any(a.startswith("demo.contact.") for a in recipients)
+    assert any(a.startswith("demo.itri.") for a in recipients)
+    languages = {message.extra_headers["Content-Language"] for message in mail.outbox}
+    assert languages == {"zh-hans", "en"}
+    for message in mail.outbox:
+        to_contact = message.to[0].startswith("demo.contact.")
+        assert ("/admin/" in message.body) is not to_contact
+
+    # The printed curl line works as printed; a firm without consent answers 404.
+    [curl] = [line for line in printed.splitlines() if line.strip().startswith("curl ")]
+    args = shlex.split(curl)
+    header, url = args[args.index("-H") + 1], args[-1]
+    name, _, value = header.partition(": ")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=value)
+    parts = urlsplit(url)
+    response = api.get(f"{parts.path}?{parts.query}")
+    assert name == "Authorization" and response.status_code == 200, response.content
+    assert len(response.json()["results"]) >= 1
+    without_consent = Firm.objects.get(key="firm-jianxin")
+    assert api.get(f"/api/v1/firms/{without_consent.pk}/").status_code == 404
+
+    # A staff login printed works and sees only its incubator's firms.
+    password = re.search(r"password for each: (\S+)\)", printed).group(1)
+    client = Client()
+    assert client.login(email="demo.rehab.manager@example.org", password=password)
+    manager = User.objects.get(email="demo.rehab.manager@example.org")
+    assert set(firms_for_user(manager).values_list("key", flat=True)) == {"firm-jianxin"}
+    page = client.get("/admin/portfolio/firm/")
+    assert page.status_code == 200
+    assert "青岛健新医疗科技有限公司" in page.text and "融智生物" not in page.text
+
+
+def test_reports_for_authorities_leave_the_demo_out_by_default(articles):
+    demo_scenario_load(today=DAY)
+    figures = YearlyFigures.objects.all()
+    assert not for_authorities(figures).filter(origin=RecordOrigin.DEMO).exists()
+    assert for_authorities(figures, include_demo=True).count() == figures.count()
