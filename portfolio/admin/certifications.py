@@ -318,16 +318,7 @@ class DeadlineAdmin(ScopedAdmin):
         "done_by",
         "note",
     ]
-    readonly_fields = [
-        "firm",
-        "certification",
-        "obligation",
-        "due_on",
-        "due_precision",
-        "status",
-        "done_on",
-        "done_by",
-    ]
+    readonly_fields = [name for name in fields if name != "note"]  # only the note is typed by hand
 
     def has_add_permission(self, request):
         # Deadlines follow from certifications; they are never typed in.
