@@ -70,10 +70,11 @@ def generate(certifications: int, due: int) -> None:
         (
             "certifications",
             """INSERT INTO portfolio_certification (origin, source, source_quote, notes, created_at,
-                   updated_at, status, number, issued_on, issued_precision, expires_on, issuer, assumed,
-                   kind_id, firm_id)
-               SELECT 'staff', '', '', '', now(), now(), 'granted', '', '2023-01-01', 'day', '2027-12-31', '',
-                      false, %(kind)s, (SELECT min(id) FROM portfolio_firm) + (g - 1) / 10
+                   updated_at, status, number, issued_on, issued_precision, expires_on, expires_precision,
+                   issuer, assumed, kind_id, firm_id)
+               SELECT 'staff', '', '', '', now(), now(), 'granted', '', '2023-01-01', 'day',
+                      '2027-12-31', 'day', '', false, %(kind)s,
+                      (SELECT min(id) FROM portfolio_firm) + (g - 1) / 10
                FROM generate_series(1, %(certifications)s) g""",
         ),
         (
@@ -81,11 +82,11 @@ def generate(certifications: int, due: int) -> None:
             # Every certification gets one open deadline. Ids spread the due ones through the
             # table: the first (certifications / due) of each block is due inside the window
             # (0..90 days left), the rest fall 91..1095 days ahead.
-            """INSERT INTO portfolio_deadline (due_on, status, note, created_at, updated_at, certification_id,
-                   firm_id, obligation_id)
+            """INSERT INTO portfolio_deadline (due_on, due_precision, status, note, created_at, updated_at,
+                   certification_id, firm_id, obligation_id)
                SELECT CASE WHEN n %% %(stride)s = 0 THEN %(today)s::date + ((n / %(stride)s) %% 91)::int
                            ELSE %(today)s::date + (91 + n %% 1005)::int END,
-                      'open', '', now(), now(), id, firm_id, %(obligation)s
+                      'day', 'open', '', now(), now(), id, firm_id, %(obligation)s
                FROM (SELECT id, firm_id, row_number() OVER (ORDER BY id) - 1 AS n
                      FROM portfolio_certification) c""",
         ),

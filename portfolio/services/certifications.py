@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -94,21 +95,43 @@ def certification_sync_deadlines(
 
     Open deadlines that no longer follow (a renewal moved the expiry, the status left
     "granted", a newer certificate of the kind took over) are closed, so no further reminders
-    go out for them. Done ones are kept. Older certificates of the same kind are re-synced
-    too, since this one may supersede them.
+    go out for them. Done ones are kept. The other certificates of the firm and kind whose
+    deadlines this save may change are re-synced too (``_affected_by``), not all of them.
     """
     today = today or timezone.localdate()
-    counts = _sync_one(certification, today)
-    if certification.issued_on is not None:
-        older = Certification.objects.filter(
-            firm_id=certification.firm_id,
-            kind_id=certification.kind_id,
-            issued_on__lt=certification.issued_on,
-        ).exclude(pk=certification.pk)
-        for previous in older:
-            for key, value in _sync_one(previous, today).items():
-                counts[key] += value
+    obligations = _active_obligations(certification.kind_id)
+    counts = _sync_one(certification, today, obligations)
+    for other in _affected_by(certification):
+        for key, value in _sync_one(other, today, obligations).items():
+            counts[key] += value
     return counts
+
+
+def _affected_by(certification: Certification) -> QuerySet[Certification]:
+    """The other certificates of the firm and kind whose deadlines may change with this one.
+
+    Only supersession ties them: a live certificate takes over from every older one. Let
+    ``newest`` be the latest issue date of the others that are live. A certificate issued
+    before ``newest`` is superseded whatever this one is, so its deadlines are all closed
+    already and stay so; one that is not live has none whatever this one is. That leaves the
+    live ones issued on or after ``newest`` (one, or a few on the same day), plus any other
+    with an open deadline left (a row out of step, e.g. loaded raw, is brought in step too).
+    A firm's n-th certificate of a kind thus re-syncs about one other, not n - 1.
+    """
+    others = Certification.objects.filter(
+        firm_id=certification.firm_id, kind_id=certification.kind_id, issued_on__isnull=False
+    ).exclude(pk=certification.pk)
+    newest = (
+        others.filter(status__in=_LIVE_STATUSES)
+        .order_by()
+        .values("firm_id")
+        .annotate(newest=Max("issued_on"))
+        .values("newest")
+    )
+    open_deadline = Deadline.objects.filter(certification=OuterRef("pk"), status=DeadlineStatus.OPEN)
+    return others.filter(
+        Q(status__in=_LIVE_STATUSES, issued_on__gte=Subquery(newest)) | Q(Exists(open_deadline))
+    ).order_by("issued_on", "pk")
 
 
 def _active_obligations(kind_id: int) -> list[Obligation]:

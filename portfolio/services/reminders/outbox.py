@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -39,9 +39,25 @@ def outbound_take_waiting(model: Outbound, *, requeue: bool = True) -> list[int]
             .order_by("next_attempt_at", "id")
             .values_list("id", flat=True)
         )
-        for start in range(0, len(ids), 5000):
-            model.objects.filter(pk__in=ids[start : start + 5000]).update(enqueued_at=now)
+        _stamp_enqueued(model, ids, now)
     return ids
+
+
+def _stamp_enqueued(model: Outbound, ids: list[int], now: datetime.datetime) -> None:
+    """Mark ``ids`` as handed over: on PostgreSQL one UPDATE with the ids as one array parameter
+    (``= ANY(%s)``, one plan whatever their number); elsewhere in lists of 5,000."""
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field("enqueued_at").column)
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        with connection.cursor() as cursor:
+            sql = f"UPDATE {table} SET {column} = %s WHERE {pk} = ANY(%s)"  # noqa: S608 - names from the model
+            cursor.execute(sql, [now, ids])
+        return
+    for start in range(0, len(ids), 5000):
+        model.objects.filter(pk__in=ids[start : start + 5000]).update(enqueued_at=now)
 
 
 def outbound_hand_over(model: Outbound, ids: list[int] | None = None) -> list[int]:
@@ -51,10 +67,17 @@ def outbound_hand_over(model: Outbound, ids: list[int] | None = None) -> list[in
     ids = outbound_take_waiting(model) if ids is None else ids
     task = deliver_reminders if model is ReminderDelivery else deliver_digests
     size = settings.REMINDER_SEND_BATCH_SIZE
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        transaction.on_commit(lambda chunk=chunk: task.delay(chunk))
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+    if chunks:
+        transaction.on_commit(lambda: _publish(task, chunks))
     return ids
+
+
+def _publish(task, chunks: list[list[int]]) -> None:
+    """One task per chunk, all sent through one producer (one broker connection), not one each."""
+    with task.app.producer_or_acquire() as producer:
+        for chunk in chunks:
+            task.apply_async((chunk,), producer=producer)
 
 
 def outbound_resend(model: Outbound, ids: Iterable[int]) -> int:

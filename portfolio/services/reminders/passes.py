@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from portfolio.models import DeliveryStatus, ReminderDelivery
@@ -94,11 +94,35 @@ def reminders_record(
     return result
 
 
+# The values of a delivery that differ from row to row, in the order the pass collects them.
+_PER_ROW = (
+    "deadline_id",
+    "threshold",
+    "days_left",
+    "recipient_kind",
+    "contact_id",
+    "user_id",
+    "firm_has_no_contact",
+    "email",
+    "language",
+)
+
+
 def _record_batch(due: list, *, today: datetime.date, dry_run: bool, result: PassResult) -> None:
     recorded = recorded_reminders(row.id for row, _, _ in due)
+    # A deadline with a reminder of this threshold (or a more urgent one) already recorded, to
+    # anyone, had its recipients looked up when that was recorded: it is settled until the next
+    # threshold. A second pass of the day finds every deadline settled and skips the lookup.
+    most_urgent: dict[int, int] = {}
+    for (deadline_id, _), earlier in recorded.items():
+        for t, _, _ in earlier:
+            most_urgent[deadline_id] = min(t, most_urgent.get(deadline_id, t))
+    settled = {row.id for row, threshold, _ in due if most_urgent.get(row.id, threshold + 1) <= threshold}
+    due = [item for item in due if item[0].id not in settled]
+    if not due:
+        return
     recipients = recipients_for_firms(row.firm_id for row, _, _ in due)
-    now = timezone.now()
-    new: list[ReminderDelivery] = []
+    new: list[tuple] = []
     superseded: list[int] = []
     for row, threshold, left in due:
         people = recipients[row.firm_id]
@@ -115,18 +139,16 @@ def _record_batch(due: list, *, today: datetime.date, dry_run: bool, result: Pas
             superseded += [pk for t, pk, status in earlier if status == DeliveryStatus.PENDING]
             result.planned.append(Planned(row.id, person.email, threshold, left, person.kind))
             new.append(
-                ReminderDelivery(
-                    deadline_id=row.id,
-                    threshold=threshold,
-                    days_left=left,
-                    for_date=today,
-                    recipient_kind=person.kind,
-                    contact_id=person.contact_id,
-                    user_id=person.user_id,
-                    firm_has_no_contact=in_place_of_firm,
-                    email=person.email,
-                    language=person.language,
-                    next_attempt_at=now,
+                (
+                    row.id,
+                    threshold,
+                    left,
+                    person.kind,
+                    person.contact_id,
+                    person.user_id,
+                    in_place_of_firm,
+                    person.email,
+                    person.language,
                 )
             )
     if dry_run or not new:
@@ -137,8 +159,50 @@ def _record_batch(due: list, *, today: datetime.date, dry_run: bool, result: Pas
                 pk__in=superseded, status=DeliveryStatus.PENDING
             ).update(status=DeliveryStatus.CANCELLED, last_error="superseded by a more urgent reminder")
         # A concurrent pass may have recorded the same rows: the constraint keeps one.
-        ReminderDelivery.objects.bulk_create(new, ignore_conflicts=True)
+        _insert_ignoring_conflicts(new, for_date=today, next_attempt_at=timezone.now())
     result.attempted += len(new)
+
+
+def _insert_ignoring_conflicts(rows: list[tuple], **shared) -> None:
+    """Insert deliveries (``rows`` in ``_PER_ROW`` order, ``shared`` the values all have), leaving
+    out those the unique constraint already holds.
+
+    On PostgreSQL one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING`` with one array
+    parameter per column, so neither model instances nor a statement with a parameter per value
+    are built; elsewhere ``bulk_create(ignore_conflicts=True)``, which is the same statement row
+    by row.
+    """
+    if connection.vendor != "postgresql":
+        ReminderDelivery.objects.bulk_create(
+            [ReminderDelivery(**shared, **dict(zip(_PER_ROW, row, strict=True))) for row in rows],
+            ignore_conflicts=True,
+        )
+        return
+    template = ReminderDelivery(**shared)  # the defaults and the shared values
+    per_row = dict(zip(_PER_ROW, (list(column) for column in zip(*rows, strict=True)), strict=True))
+    quote = connection.ops.quote_name
+    columns, values, params = [], [], []
+    unnest_columns, arrays, array_params = [], [], []
+    for model_field in ReminderDelivery._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        column, cast = quote(model_field.column), model_field.db_type(connection)
+        columns.append(column)
+        if model_field.attname in per_row:  # ints, strings, booleans and None: stored as they are
+            values.append(f"u.{column}")
+            unnest_columns.append(column)
+            arrays.append(f"%s::{cast}[]")
+            array_params.append(per_row[model_field.attname])
+        else:
+            values.append(f"%s::{cast}")
+            params.append(model_field.get_db_prep_save(model_field.pre_save(template, add=True), connection))
+    sql = (
+        f"INSERT INTO {quote(ReminderDelivery._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 - names from the model
+        f"SELECT {', '.join(values)} FROM unnest({', '.join(arrays)}) AS u({', '.join(unnest_columns)}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + array_params)
 
 
 def reminder_pass(

@@ -187,3 +187,47 @@ def test_pass_queries_do_not_grow_with_the_number_of_due_deadlines(
     with django_assert_num_queries(11):
         result = reminder_pass(today=THIRTY_DAYS_BEFORE, dry_run=True)
     assert len({p.deadline_id for p in result.planned}) == 50
+
+
+def test_a_second_pass_skips_the_recipients_lookup_when_the_page_is_recorded(deadline, contacts, monkeypatch):
+    from portfolio.services.reminders import passes
+
+    reminder_pass(today=THIRTY_DAYS_BEFORE, enqueue=False)
+    looked_up = []
+    lookup = passes.recipients_for_firms
+    monkeypatch.setattr(passes, "recipients_for_firms", lambda ids: looked_up.append(ids) or lookup(ids))
+    second = reminder_pass(today=THIRTY_DAYS_BEFORE, enqueue=False)
+    assert (second.scanned, second.planned, looked_up) == (1, [], [])
+
+
+def test_a_contact_added_after_a_threshold_was_recorded_gets_the_next_threshold(deadline, contacts, firm):
+    # Recipients are looked up when a deadline's threshold is first recorded; whoever is added
+    # afterwards gets the deadline's next reminder, not a late copy of this one.
+    reminder_pass(today=THIRTY_DAYS_BEFORE, enqueue=False)
+    ContactFactory(firm=firm, email="late@hailan.example.org")
+    reminder_pass(today=THIRTY_DAYS_BEFORE + datetime.timedelta(days=1), enqueue=False)
+    assert not ReminderDelivery.objects.filter(email="late@hailan.example.org").exists()
+    reminder_pass(today=DUE - datetime.timedelta(days=7), enqueue=False)
+    assert list(
+        ReminderDelivery.objects.filter(email="late@hailan.example.org").values_list("threshold", flat=True)
+    ) == [7]
+
+
+def test_recording_the_same_rows_twice_keeps_one_and_fails_nothing(deadline, contacts):
+    # Two passes at once: the second insert of the same (deadline, threshold, address) is dropped.
+    from django.utils import timezone
+
+    from portfolio.services.reminders.passes import _insert_ignoring_conflicts
+
+    rows = [(deadline.pk, 30, 30, "contact", contacts[0].pk, None, False, contacts[0].email, "en")]
+    for _ in range(2):
+        _insert_ignoring_conflicts(rows, for_date=THIRTY_DAYS_BEFORE, next_attempt_at=timezone.now())
+    [row] = ReminderDelivery.objects.filter(deadline=deadline)
+    assert (row.threshold, row.email, row.status, row.attempts, row.enqueued_at) == (
+        30,
+        contacts[0].email,
+        DeliveryStatus.PENDING,
+        0,
+        None,
+    )
+    assert row.created_at is not None and row.for_date == THIRTY_DAYS_BEFORE

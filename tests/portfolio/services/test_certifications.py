@@ -103,3 +103,58 @@ def test_a_pool_membership_does_not_lapse_and_its_next_review_follows_the_done_o
         (datetime.date(2026, 6, 10), DeadlineStatus.DONE),
         (datetime.date(2027, 6, 10), DeadlineStatus.OPEN),
     ]
+
+
+def _count_syncs(monkeypatch) -> list[int]:
+    """Ids of the certificates synced, one per call, from here on."""
+    from portfolio.services import certifications
+
+    calls: list[int] = []
+    sync_one = certifications._sync_one
+
+    def counting(certification, *args, **kwargs):
+        calls.append(certification.pk)
+        return sync_one(certification, *args, **kwargs)
+
+    monkeypatch.setattr(certifications, "_sync_one", counting)
+    return calls
+
+
+def test_deadline_sync_is_linear_in_a_firms_certificates(monkeypatch):
+    # Each save syncs the saved certificate and the one it takes over from, not every older
+    # one: 51 saves made 954 syncs when every older certificate was re-synced.
+    firm = FirmFactory()
+    calls = _count_syncs(monkeypatch)
+    certs = [
+        CertificationFactory(firm=firm, issued_on=datetime.date(2021, 1, 4) + datetime.timedelta(weeks=i))
+        for i in range(51)
+    ]
+    assert len(calls) == 1 + 50 * 2
+    assert [c.pk for c in certs if c.deadlines.filter(status=DeadlineStatus.OPEN).exists()] == [certs[-1].pk]
+
+    calls.clear()
+    certs[-1].status = CertificationStatus.REVOKED
+    certs[-1].save()  # the one before is no longer superseded: its deadlines reopen
+    assert calls == [certs[-1].pk, certs[-2].pk]
+    assert [c.pk for c in certs if c.deadlines.filter(status=DeadlineStatus.OPEN).exists()] == [certs[-2].pk]
+
+
+def test_an_older_certificate_saved_late_is_superseded_and_syncs_only_the_newest(monkeypatch):
+    firm = FirmFactory()
+    new = CertificationFactory(firm=firm, issued_on=datetime.date(2023, 12, 1))
+    middle = CertificationFactory(firm=firm, issued_on=datetime.date(2022, 12, 1))
+    calls = _count_syncs(monkeypatch)
+    old = CertificationFactory(firm=firm, issued_on=datetime.date(2020, 12, 1))
+    assert calls == [old.pk, new.pk]
+    assert not old.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+    assert not middle.deadlines.filter(status=DeadlineStatus.OPEN).exists()
+    assert new.deadlines.filter(status=DeadlineStatus.OPEN).count() == 4
+
+
+def test_an_out_of_step_older_certificate_is_brought_in_step(monkeypatch):
+    firm = FirmFactory()
+    old = CertificationFactory(firm=firm, issued_on=datetime.date(2022, 12, 1))
+    new = CertificationFactory(firm=firm, issued_on=datetime.date(2023, 12, 1))
+    old.deadlines.update(status=DeadlineStatus.OPEN)  # e.g. rows loaded raw, without the signal
+    new.save()
+    assert not old.deadlines.filter(status=DeadlineStatus.OPEN).exists()
