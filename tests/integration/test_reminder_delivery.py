@@ -31,6 +31,7 @@ from tests.real_services import delete_test_keys, require, require_redis
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
