@@ -4,7 +4,9 @@
     python3 dev.py          set up, migrate, load the article data and the demo scenario, print
                             the logins and the demo API key, serve (--no-demo or DEV_NO_DEMO=1
                             skips the demo scenario)
-    python3 dev.py test     set up, then run the whole test suite (extra arguments go to pytest)
+    python3 dev.py test     set up, then run the whole test suite (extra arguments go to pytest),
+                            in parallel, one pytest-xdist worker per core (TEST_WORKERS=N sets
+                            how many; -n 0 or TEST_WORKERS=0 runs in one process)
     python3 dev.py setup    only create .venv and install the locked dependencies
 
 Everything is installed into ./.venv from uv.lock, so the versions are the locked ones.
@@ -66,9 +68,24 @@ def start(extra: list[str]) -> None:
     run(*manage, "runserver", address, env=env)
 
 
+def pytest_args(extra: list[str], workers: str | None = None) -> list[str]:
+    """The suite in parallel unless the arguments already say how (``-n``, ``-p no:xdist``).
+
+    Each xdist worker has its own test database (pytest-django), Redis key prefix (the test
+    settings) and ports. "load" hands tests out in small batches as workers free up (it measured
+    faster here than "worksteal": bench/README.md).
+    """
+    if any(a.startswith(("-n", "--numprocesses", "no:xdist", "-pno:xdist")) for a in extra):
+        return extra
+    workers = workers if workers is not None else os.environ.get("TEST_WORKERS", "auto")
+    if workers == "0":
+        return extra
+    return ["-n", workers, "--dist", "load", *extra]
+
+
 def test(extra: list[str]) -> None:
     setup()
-    run(PYTHON, "-m", "pytest", *extra)
+    run(PYTHON, "-m", "pytest", *pytest_args(extra))
 
 
 def main(argv: list[str]) -> None:

@@ -5,6 +5,8 @@ otherwise, so code outside a request runs under English, and the test clients se
 ``Accept-Language: en``; a test about the Chinese default passes its own header.
 """
 
+import contextlib
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -26,3 +28,16 @@ def admin_client(admin_user) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _delete_own_redis_keys_at_the_end():
+    """Whatever the run left in the Redis cache under its own prefix goes at the end (see
+    tests/real_services.py: only keys under that prefix, never a whole database)."""
+    yield
+    import redis
+
+    from tests.real_services import clear_test_cache
+
+    with contextlib.suppress(redis.RedisError):  # a Redis that went away has nothing left of ours
+        clear_test_cache()

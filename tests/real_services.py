@@ -1,4 +1,9 @@
-"""Reaching the real services tests need; outside CI a missing one skips, in CI it fails."""
+"""Reaching the real services tests need; outside CI a missing one skips, in CI it fails.
+
+Redis: the tests use the one REDIS_URL names (else TEST_REDIS_URL, else 127.0.0.1:6379/0), and
+write there only under ``settings.TEST_REDIS_KEY_PREFIX`` (this run and xdist worker, see
+config/settings/test.py); they never empty a database, only delete the keys under that prefix.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,40 @@ def require_postgres() -> str:
 def require_redis() -> str:
     require(port_open(REDIS_URL, 6379), f"Redis at {REDIS_URL}")
     return REDIS_URL
+
+
+def test_key_pattern() -> str:
+    """The Redis keys this run and xdist worker may write and delete (cache entries, Celery queues)."""
+    from django.conf import settings
+
+    return f"{settings.TEST_REDIS_KEY_PREFIX}:*"
+
+
+def delete_test_keys(client) -> int:
+    """Delete this run's and worker's keys from a Redis client, and no other key; how many."""
+    deleted = 0
+    for key in client.scan_iter(match=test_key_pattern(), count=500):
+        deleted += client.delete(key)
+    return deleted
+
+
+def clear_test_cache() -> None:
+    """Empty the default cache of what the tests put there, never anybody else's keys.
+
+    ``cache.clear()`` on the Redis cache is FLUSHDB: it would empty the whole database of a
+    developer's (or a shared) Redis. The local-memory cache is private to the process.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    prefix = cache.key_prefix
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*", count=500):
+        client.delete(key)
 
 
 def closed_port() -> int:

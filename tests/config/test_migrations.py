@@ -24,11 +24,13 @@ def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_migrations_apply_on_sqlite(tmp_path):
     result = _manage("migrate", "--noinput", database_url=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_migrations_apply_on_postgresql():
     admin_url = require_postgres()
     name = f"incubator_migrate_{uuid.uuid4().hex[:8]}"

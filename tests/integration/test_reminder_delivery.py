@@ -27,28 +27,26 @@ from tests.factories import (
     StaffUserFactory,
 )
 from tests.integration.harness import SmtpServer, ThrowawayRedis, manage, start_worker, wait_for
-from tests.real_services import require, require_redis
+from tests.real_services import delete_test_keys, require, require_redis
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 TODAY = "2025-05-01"  # 30 days before the HNTE annual report of 31 May 2025
-CELERY_KEYS = (
-    "celery",
-    "unacked",
-    "unacked_index",
-    "unacked_mutex",
-    "_kombu.binding.celery",
-    "_kombu.binding.celery.pidbox",
-)
 
 
 @pytest.fixture
 def broker_url():
+    """The suite's Redis; the workers' queues there are under this run's and xdist worker's prefix
+    (``global_keyprefix``, config/settings/test.py), so only those keys are deleted."""
     url = require_redis()
     client = redis.Redis.from_url(url)
-    client.delete(*CELERY_KEYS)
+    delete_test_keys(client)
     yield url
-    client.delete(*CELERY_KEYS)
+    delete_test_keys(client)
 
 
 @pytest.fixture

@@ -161,6 +161,7 @@ def _assert_everything_kept(after: dict) -> None:
     assert after["purge_task"] == ["partners.tasks.purge_idempotency_records"]
 
 
+@pytest.mark.slow
 def test_move_keeps_every_row_on_postgresql():
     admin_url = require_postgres()
     name = f"incubator_move_{uuid.uuid4().hex[:8]}"
@@ -174,6 +175,7 @@ def test_move_keeps_every_row_on_postgresql():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["sqlite"])
 def test_move_keeps_every_row_on_sqlite(tmp_path, engine):
     _assert_everything_kept(_move_and_read(f"sqlite:///{tmp_path / 'moved.sqlite3'}"))

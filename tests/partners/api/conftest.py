@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from partners.models import ApiKey
 from tests.factories import BankFactory, ConsentFactory
+from tests.real_services import clear_test_cache
 
 
 def make_key(organisation, *, name: str = "loan system", **fields) -> tuple[ApiKey, str]:
@@ -29,10 +29,11 @@ def key_client(raw_key: str) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counts live in the cache; each test starts from zero."""
-    cache.clear()
+    """Throttle counts live in the cache; each test starts from zero (only the suite's own keys
+    are deleted: on Redis ``cache.clear()`` would empty the whole database)."""
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture

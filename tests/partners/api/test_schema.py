@@ -75,6 +75,7 @@ def wsgi_keeps_test_connection():
             signal.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_schemathesis_finds_no_server_error_and_no_response_off_schema(client, bank, portfolio_for_fuzzing):
     """Every operation, generated input (derandomized, bounded), with a valid key and real data."""

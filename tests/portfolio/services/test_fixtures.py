@@ -470,6 +470,7 @@ def broken_yaml(tmp_path) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_loads_into_a_fresh_database_of_the_other_engine(tmp_path, broken_yaml):
     """The suite covers its own engine in-process; this covers the other one from scratch."""
     if connection.vendor != "sqlite":
