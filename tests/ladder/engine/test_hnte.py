@@ -20,8 +20,17 @@ GOOD = HnteInputs(
     high_tech_revenue_share=D("0.60"),
     innovation_score=71,
 )
-NAMES = ["registered_one_year", "core_ip", "high_tech_field", "tech_staff", "rd_ratio", "rd_domestic",
-         "high_tech_revenue", "innovation_score", "clean_record"]  # fmt: skip
+NAMES = [
+    "registered_one_year",
+    "core_ip",
+    "high_tech_field",
+    "tech_staff",
+    "rd_ratio",
+    "rd_domestic",
+    "high_tech_revenue",
+    "innovation_score",
+    "clean_record",
+]
 
 
 def run(rules, on=ON, **changes):
@@ -34,7 +43,9 @@ def test_criteria_names_and_a_firm_at_every_bound_is_eligible(hnte_rules):
     assert result.eligible and result.score == 71
 
 
-@pytest.mark.parametrize(("founded", "met"), [(datetime.date(2023, 3, 1), True), (datetime.date(2023, 3, 2), False)])
+@pytest.mark.parametrize(
+    ("founded", "met"), [(datetime.date(2023, 3, 1), True), (datetime.date(2023, 3, 2), False)]
+)
 def test_365_days_across_a_leap_day(hnte_rules, founded, met):
     result = run(hnte_rules, on=datetime.date(2024, 2, 29), founded_on=founded)
     assert result.criteria["registered_one_year"].met is met

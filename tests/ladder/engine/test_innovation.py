@@ -33,7 +33,15 @@ def run(rules, **changes):
 
 @pytest.mark.parametrize(
     ("one", "two", "points"),
-    [(1, 0, (7, 8)), (0, 5, (5, 6)), (0, 4, (3, 4)), (0, 3, (3, 4)), (0, 2, (1, 2)), (0, 1, (1, 2)), (0, 0, (0, 0))],
+    [
+        (1, 0, (7, 8)),
+        (0, 5, (5, 6)),
+        (0, 4, (3, 4)),
+        (0, 3, (3, 4)),
+        (0, 2, (1, 2)),
+        (0, 1, (1, 2)),
+        (0, 0, (0, 0)),
+    ],
 )
 def test_ip_quantity_bands(hnte_rules, one, two, points):
     c = run(hnte_rules, ip_class_one=one, ip_class_two=two).criteria["ip_quantity"]
@@ -42,10 +50,21 @@ def test_ip_quantity_bands(hnte_rules, one, two, points):
 
 @pytest.mark.parametrize(
     ("conversions", "points"),
-    [((5, 5, 5), (25, 30)), ((5, 5, 4), (19, 24)), ((4, 4, 4), (19, 24)), ((4, 4, 3), (13, 18)),
-     ((3, 3, 3), (13, 18)), ((3, 3, 2), (7, 12)), ((2, 2, 2), (7, 12)), ((2, 1, 2), (1, 6)),
-     ((1, 1, 1), (1, 6)), ((1, 1, 0), (0, 0)), ((0, 0, 0), (0, 0)), ((5,), (25, 30))],
-)  # fmt: skip
+    [
+        ((5, 5, 5), (25, 30)),
+        ((5, 5, 4), (19, 24)),
+        ((4, 4, 4), (19, 24)),
+        ((4, 4, 3), (13, 18)),
+        ((3, 3, 3), (13, 18)),
+        ((3, 3, 2), (7, 12)),
+        ((2, 2, 2), (7, 12)),
+        ((2, 1, 2), (1, 6)),
+        ((1, 1, 1), (1, 6)),
+        ((1, 1, 0), (0, 0)),
+        ((0, 0, 0), (0, 0)),
+        ((5,), (25, 30)),
+    ],
+)
 def test_conversion_bands_on_the_yearly_average(hnte_rules, conversions, points):
     c = run(hnte_rules, conversions=conversions).criteria["conversion"]
     assert (c.points, c.points_max) == points
@@ -53,9 +72,20 @@ def test_conversion_bands_on_the_yearly_average(hnte_rules, conversions, points)
 
 @pytest.mark.parametrize(
     ("rate", "points"),
-    [("0.35", (9, 10)), ("0.3499", (7, 8)), ("0.25", (7, 8)), ("0.2499", (5, 6)), ("0.15", (5, 6)),
-     ("0.1499", (3, 4)), ("0.05", (3, 4)), ("0.0499", (1, 2)), ("0.0001", (1, 2)), ("0", (0, 0)), ("-0.5", (0, 0))],
-)  # fmt: skip
+    [
+        ("0.35", (9, 10)),
+        ("0.3499", (7, 8)),
+        ("0.25", (7, 8)),
+        ("0.2499", (5, 6)),
+        ("0.15", (5, 6)),
+        ("0.1499", (3, 4)),
+        ("0.05", (3, 4)),
+        ("0.0499", (1, 2)),
+        ("0.0001", (1, 2)),
+        ("0", (0, 0)),
+        ("-0.5", (0, 0)),
+    ],
+)
 def test_growth_bands(hnte_rules, rate, points):
     # two equal yearly growths r: ½((1+r) + (1+r)) − 1 = r
     x2 = 1000 * (1 + D(rate))

@@ -1,5 +1,6 @@
 import copy
 import datetime
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -23,7 +24,9 @@ def tsme_raw():
 def test_shipped_rules_load_and_mark_unverified_values():
     rulesets = {rs.version: rs for rs in load_shipped_rules()}
     assert set(rulesets) == {"tsme-2017", "tsme-2022", "hnte-2016", "incubator-2018"}
-    assert all(rs.effective_precision == "year" and "effective_from" in rs.unverified for rs in rulesets.values())
+    assert all(
+        rs.effective_precision == "year" and "effective_from" in rs.unverified for rs in rulesets.values()
+    )
     assert rulesets["incubator-2018"].is_unverified("data.clock.extended_fields")
     assert rulesets["hnte-2016"].is_unverified("data.innovation.growth")
     assert not rulesets["hnte-2016"].is_unverified("data.rd_domestic")
@@ -32,9 +35,15 @@ def test_shipped_rules_load_and_mark_unverified_values():
 
 @pytest.mark.parametrize(
     ("bound", "x", "holds"),
-    [(Bound("min", 5, True), 5, True), (Bound("min", 5, False), 5, False), (Bound("max", 5, True), 5, True),
-     (Bound("max", 5, False), 5, False), (Bound("min", 5, False), 6, True), (Bound("max", 5, False), 4, True)],
-)  # fmt: skip
+    [
+        (Bound("min", 5, True), 5, True),
+        (Bound("min", 5, False), 5, False),
+        (Bound("max", 5, True), 5, True),
+        (Bound("max", 5, False), 5, False),
+        (Bound("min", 5, False), 6, True),
+        (Bound("max", 5, False), 4, True),
+    ],
+)
 def test_bound_inclusivity(bound, x, holds):
     assert bound.holds(x) is holds
 
@@ -42,8 +51,14 @@ def test_bound_inclusivity(bound, x, holds):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda r: r["data"]["tech_staff"]["bands"][1].update(min=0.25), "tsme-2022: data.tech_staff.bands[1].min"),
-        (lambda r: r["data"]["tech_staff"]["bands"][1].update(min="0.35"), "bands must go from the highest bound down"),
+        (
+            lambda r: r["data"]["tech_staff"]["bands"][1].update(min=0.25),
+            "tsme-2022: data.tech_staff.bands[1].min",
+        ),
+        (
+            lambda r: r["data"]["tech_staff"]["bands"][1].update(min="0.35"),
+            "bands must go from the highest bound down",
+        ),
         (lambda r: r["data"]["gates"].pop("revenue"), "data.gates.revenue: is missing"),
         (lambda r: r["data"]["gates"].update(staff=1), "data.gates.staff: is not a known field"),
         (lambda r: r["data"]["rd_cost"]["bands"][0].update(points=60), "exceeds the table's max 50"),
@@ -74,15 +89,15 @@ def test_evaluation_names_map_to_the_incubation_family():
     assert rules_in_force("tsme", datetime.date(2022, 1, 1), rulesets).version == "tsme-2022"
 
 
-days = st.integers(min_value=0, max_value=20000).map(lambda n: datetime.date(1990, 1, 1) + datetime.timedelta(n))
+BASE = load_shipped_rules()[0]
+days = st.integers(min_value=0, max_value=20000).map(
+    lambda n: datetime.date(1990, 1, 1) + datetime.timedelta(n)
+)
 
 
 @given(effective=st.lists(days, min_size=1, max_size=6, unique=True), on=days)
 def test_the_version_in_force_is_the_latest_effective_on_or_before_the_date(effective, on):
-    base = tsme_raw()
-    rulesets = [
-        parse_ruleset(dict(base, version=f"v{i}", effective_from=day), rule="tsme") for i, day in enumerate(effective)
-    ]
+    rulesets = [replace(BASE, version=f"v{i}", effective_from=day) for i, day in enumerate(effective)]
     started = [day for day in effective if day <= on]
     if not started:
         with pytest.raises(NoRulesInForce):
@@ -97,10 +112,7 @@ def test_the_evaluation_records_the_version_it_used(effective, on):
     from ladder.engine.evaluate import evaluate
     from ladder.engine.inputs import TsmeInputs
 
-    base = tsme_raw()
-    rulesets = [
-        parse_ruleset(dict(base, version=f"v{i}", effective_from=day), rule="tsme") for i, day in enumerate(effective)
-    ]
+    rulesets = [replace(BASE, version=f"v{i}", effective_from=day) for i, day in enumerate(effective)]
     if all(day > on for day in effective):
         return
     expected = rules_in_force("tsme", on, rulesets).version

@@ -37,9 +37,19 @@ def test_tech_staff_band_edges(tsme_rules, tech_staff, points):
 
 @pytest.mark.parametrize(
     ("rd", "points"),
-    [(600_000, 50), (599_999, 40), (500_000, 40), (499_999, 30), (400_000, 30), (399_999, 20),
-     (300_000, 20), (299_999, 10), (200_000, 10), (199_999, 0)],
-)  # fmt: skip
+    [
+        (600_000, 50),
+        (599_999, 40),
+        (500_000, 40),
+        (499_999, 30),
+        (400_000, 30),
+        (399_999, 20),
+        (300_000, 20),
+        (299_999, 10),
+        (200_000, 10),
+        (199_999, 0),
+    ],
+)
 def test_rd_option_revenue_band_edges(tsme_rules, rd, points):
     result = run(tsme_rules, rd_expense=D(rd))  # total cost is large: option 2 gives 0
     assert result.criteria["rd"].points == points
@@ -47,9 +57,19 @@ def test_rd_option_revenue_band_edges(tsme_rules, rd, points):
 
 @pytest.mark.parametrize(
     ("rd", "points"),
-    [(300_000, 50), (299_999, 40), (250_000, 40), (249_999, 30), (200_000, 30), (199_999, 20),
-     (150_000, 20), (149_999, 10), (100_000, 10), (99_999, 0)],
-)  # fmt: skip
+    [
+        (300_000, 50),
+        (299_999, 40),
+        (250_000, 40),
+        (249_999, 30),
+        (200_000, 30),
+        (199_999, 20),
+        (150_000, 20),
+        (149_999, 10),
+        (100_000, 10),
+        (99_999, 0),
+    ],
+)
 def test_rd_option_cost_band_edges(tsme_rules, rd, points):
     result = run(tsme_rules, rd_expense=D(rd), revenue=D(100_000_000), total_cost=D(1_000_000))
     assert result.criteria["rd"].detail["options"]["total_cost"]["points"] == points
@@ -100,9 +120,12 @@ def test_a_tech_staff_score_of_zero_fails_even_with_80_points(tsme_rules):
 
 @pytest.mark.parametrize(
     ("field", "ok", "over"),
-    [("employees", 500, 501), ("revenue", D(200_000_000), D("200000000.01")),
-     ("total_assets", D(200_000_000), D("200000000.01"))],
-)  # fmt: skip
+    [
+        ("employees", 500, 501),
+        ("revenue", D(200_000_000), D("200000000.01")),
+        ("total_assets", D(200_000_000), D("200000000.01")),
+    ],
+)
 def test_gates_include_their_bound(tsme_rules, field, ok, over):
     changes = {field: ok}
     if field == "employees":
@@ -120,7 +143,9 @@ def test_a_failed_gate_blocks_even_a_direct_pass(tsme_rules, gate):
     assert result.criteria[gate].met is False and not result.eligible
 
 
-@pytest.mark.parametrize("route", ["valid_hnte", "national_award_top3_5y", "provincial_rd_institution", "led_standard_5y"])
+@pytest.mark.parametrize(
+    "route", ["valid_hnte", "national_award_top3_5y", "provincial_rd_institution", "led_standard_5y"]
+)
 def test_each_direct_pass_route_passes_a_low_score(tsme_rules, route):
     result = run(tsme_rules, tech_staff=0, rd_expense=D(0), ip_class_one=0, **{route: True})
     assert result.score == 0

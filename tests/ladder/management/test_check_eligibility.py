@@ -9,24 +9,55 @@ TSME = {
     "id": "t1",
     "rule": "tsme",
     "on": "2025-06-01",
-    "inputs": {"employees": 100, "tech_staff": 30, "revenue": "10000000", "total_assets": "1000000",
-               "rd_expense": "600000", "total_cost": "9000000", "ip_class_one": 1, "ip_class_two": 0},
-}  # fmt: skip
-CLOCK = {"id": "c1", "rule": "incubation_clock", "on": "2025-01-16",
-         "inputs": {"entered_on": "2021-01-15", "extended_field": False}}  # fmt: skip
+    "inputs": {
+        "employees": 100,
+        "tech_staff": 30,
+        "revenue": "10000000",
+        "total_assets": "1000000",
+        "rd_expense": "600000",
+        "total_cost": "9000000",
+        "ip_class_one": 1,
+        "ip_class_two": 0,
+    },
+}
+CLOCK = {
+    "id": "c1",
+    "rule": "incubation_clock",
+    "on": "2025-01-16",
+    "inputs": {"entered_on": "2021-01-15", "extended_field": False},
+}
 HNTE = {
     "id": "h1",
     "rule": "hnte",
     "on": "2024-02-29",
-    "inputs": {"founded_on": "2023-03-01", "employees": 10, "tech_staff": 1, "revenues": ["1000000", "2000000"],
-               "rd_expenses": ["50000", "100000"], "rd_domestic_share": "0.6", "high_tech_revenue_share": "0.6",
-               "innovation_score": 71},
-}  # fmt: skip
-GRAD = {"id": "g1", "rule": "graduation", "on": "2025-06-01",
-        "inputs": {"cumulative_angel_vc": "5000000", "yearly_revenues": {"2022": "6000000", "2024": "6000000"},
-                   "hnte": False, "listed_or_acquired": False}}  # fmt: skip
-ENTRY = {"id": "e1", "rule": "incubation_entry", "on": "2025-06-01",
-         "inputs": {"founded_on": "2022-08-31", "entered_on": "2024-08-31"}}  # fmt: skip
+    "inputs": {
+        "founded_on": "2023-03-01",
+        "employees": 10,
+        "tech_staff": 1,
+        "revenues": ["1000000", "2000000"],
+        "rd_expenses": ["50000", "100000"],
+        "rd_domestic_share": "0.6",
+        "high_tech_revenue_share": "0.6",
+        "innovation_score": 71,
+    },
+}
+GRAD = {
+    "id": "g1",
+    "rule": "graduation",
+    "on": "2025-06-01",
+    "inputs": {
+        "cumulative_angel_vc": "5000000",
+        "yearly_revenues": {"2022": "6000000", "2024": "6000000"},
+        "hnte": False,
+        "listed_or_acquired": False,
+    },
+}
+ENTRY = {
+    "id": "e1",
+    "rule": "incubation_entry",
+    "on": "2025-06-01",
+    "inputs": {"founded_on": "2022-08-31", "entered_on": "2024-08-31"},
+}
 
 
 @pytest.fixture(autouse=True)
@@ -71,11 +102,15 @@ def test_stdin(monkeypatch):
 
 def test_output_file(tmp_path):
     (tmp_path / "in.json").write_text(json.dumps([ENTRY]))
-    call_command("check_eligibility", "--json", str(tmp_path / "in.json"), "--output", str(tmp_path / "o.json"))
+    call_command(
+        "check_eligibility", "--json", str(tmp_path / "in.json"), "--output", str(tmp_path / "o.json")
+    )
     assert json.loads((tmp_path / "o.json").read_text())[0]["eligible"] is True
 
 
-@pytest.mark.parametrize(("raw", "message"), [("[{", "is not valid JSON"), ('{"id": 1}', "must hold a JSON list")])
+@pytest.mark.parametrize(
+    ("raw", "message"), [("[{", "is not valid JSON"), ('{"id": 1}', "must hold a JSON list")]
+)
 def test_unreadable_input_exits_2(tmp_path, raw, message):
     path = tmp_path / "cases.json"
     path.write_text(raw)
@@ -97,11 +132,20 @@ def with_inputs(case, **changes):
         (with_inputs(TSME, employees=-1), "inputs.employees: enter a whole number of at least 0"),
         (with_inputs(TSME, employees=True), "inputs.employees: enter a whole number"),
         (with_inputs(TSME, colour="red"), "inputs.colour: is not a known input"),
-        (dict(TSME, inputs={k: v for k, v in TSME["inputs"].items() if k != "revenue"}), "inputs.revenue: is missing"),
+        (
+            dict(TSME, inputs={k: v for k, v in TSME["inputs"].items() if k != "revenue"}),
+            "inputs.revenue: is missing",
+        ),
         (with_inputs(TSME, tech_staff=101), "inputs.tech_staff: cannot exceed employees"),
-        (with_inputs(HNTE, rd_domestic_share="1.5"), "inputs.rd_domestic_share: enter a share between 0 and 1"),
+        (
+            with_inputs(HNTE, rd_domestic_share="1.5"),
+            "inputs.rd_domestic_share: enter a share between 0 and 1",
+        ),
         (with_inputs(HNTE, rd_expenses=["1"]), "inputs.rd_expenses: must have as many years as revenues"),
-        (with_inputs(HNTE, revenues=["1", "2", "3", "4"], rd_expenses=["1"] * 4), "inputs.revenues: enter a list of 1 to 3"),
+        (
+            with_inputs(HNTE, revenues=["1", "2", "3", "4"], rd_expenses=["1"] * 4),
+            "inputs.revenues: enter a list of 1 to 3",
+        ),
         (with_inputs(GRAD, yearly_revenues={"24": "1"}), "24 is not a year"),
         (with_inputs(TSME, valid_hnte="yes"), "inputs.valid_hnte: enter true or false"),
         (dict(TSME, on="2010-01-01"), "No tsme rules were in force on 2010-01-01"),
@@ -123,8 +167,12 @@ def test_a_case_that_is_not_an_object(tmp_path):
 def test_json_numbers_are_read_exactly_as_decimals(tmp_path):
     case = with_inputs(GRAD, cumulative_angel_vc=5000000.01)
     results, _ = run([case], tmp_path, raw=json.dumps([case]))
-    assert results[0]["criteria"]["angel_vc"] == {"met": True, "value": "5000000.01", "threshold": "5000000",
-                                                  "points": None}  # fmt: skip
+    assert results[0]["criteria"]["angel_vc"] == {
+        "met": True,
+        "value": "5000000.01",
+        "threshold": "5000000",
+        "points": None,
+    }
 
 
 def test_null_inputs_are_unknown(tmp_path):
@@ -134,11 +182,24 @@ def test_null_inputs_are_unknown(tmp_path):
 
 def test_hnte_without_innovation_score_is_unknown_and_an_innovation_object_is_read(tmp_path):
     inputs = {k: v for k, v in HNTE["inputs"].items() if k != "innovation_score"}
-    parts = {"ip_class_one": 1, "ip_class_two": 0, "conversions": [5, 5, 5], "net_assets": ["100", "135", "182.25"],
-             "revenues": ["100", "135", "182.25"], "ip_advancement": 8, "ip_core_support": 8, "ip_how_obtained": 6,
-             "ip_standards_bonus": 2, "rd_management": 6, "rd_institution": 6, "conversion_incentives": 4,
-             "training_rewards": 4}  # fmt: skip
-    results, code = run([dict(HNTE, inputs=inputs), dict(HNTE, id="h2", inputs={**inputs, "innovation": parts})], tmp_path)
+    parts = {
+        "ip_class_one": 1,
+        "ip_class_two": 0,
+        "conversions": [5, 5, 5],
+        "net_assets": ["100", "135", "182.25"],
+        "revenues": ["100", "135", "182.25"],
+        "ip_advancement": 8,
+        "ip_core_support": 8,
+        "ip_how_obtained": 6,
+        "ip_standards_bonus": 2,
+        "rd_management": 6,
+        "rd_institution": 6,
+        "conversion_incentives": 4,
+        "training_rewards": 4,
+    }
+    results, code = run(
+        [dict(HNTE, inputs=inputs), dict(HNTE, id="h2", inputs={**inputs, "innovation": parts})], tmp_path
+    )
     assert code == 0
     assert results[0]["criteria"]["innovation_score"]["met"] is None
     assert results[1]["score"] == 93
