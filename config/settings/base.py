@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "portfolio",
     "partners",
+    "ladder",
 ]
 
 MIDDLEWARE = [

@@ -83,6 +83,8 @@ class GraduationInputs:
 class ClockInputs:
     entered_on: datetime.date
     extended_field: bool = False
+    # The firm's field, e.g. "biomedicine": extended when it is in the rule data's extended_fields.
+    industry_field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,9 @@ class Evaluation:
     @property
     def failing(self) -> list[str]:
         return [name for name, c in self.criteria.items() if c.met is False]
+
+    def as_json(self, *, id: str | None = None, full: bool = False) -> dict[str, Any]:
+        """See ``ladder.engine.jsonio.evaluation_json``."""
+        from ladder.engine.jsonio import evaluation_json  # jsonio imports this module
+
+        return evaluation_json(self, id=id, full=full)

@@ -1,0 +1,235 @@
+"""The typed ``data`` of each rule family, and its parser (see ladder/rules/*.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ladder.engine.bands import BandTable, Bound
+from ladder.engine.reader import Reader, RuleDataError
+
+__all__ = ["DATA_PARSERS", "HnteData", "IncubationData", "InnovationData", "RuleDataError", "TsmeData"]
+
+TSME_DIRECT_PASSES = ("valid_hnte", "national_award_top3_5y", "provincial_rd_institution", "led_standard_5y")
+INNOVATION_COMPUTED_PARTS = ("ip_quantity", "conversion", "net_asset_growth", "sales_growth")
+INNOVATION_SELF_ASSESSED_PARTS = (
+    "ip_advancement",
+    "ip_core_support",
+    "ip_how_obtained",
+    "ip_standards_bonus",
+    "rd_management",
+    "rd_institution",
+    "conversion_incentives",
+    "training_rewards",
+)
+
+
+@dataclass(frozen=True)
+class TsmeData:
+    gates: dict[str, Bound]  # employees, revenue, total_assets
+    tech_staff: BandTable
+    rd_revenue: BandTable
+    rd_cost: BandTable
+    ip_class_one: BandTable
+    ip_class_two: BandTable
+    pass_score: Bound
+    tech_staff_score_not_zero: bool
+    direct_pass: tuple[str, ...]
+
+
+def parse_tsme(r: Reader, data: Any) -> TsmeData:
+    data = r.mapping(data, "data")
+    fields = {"gates", "tech_staff", "rd_revenue", "rd_cost", "ip_class_one", "ip_class_two", "pass_score",
+              "tech_staff_score_not_zero", "direct_pass"}  # fmt: skip
+    r.no_extra(data, fields, "data")
+    gates = r.mapping(*r.at(data, "data", "gates"))
+    r.no_extra(gates, {"employees", "revenue", "total_assets"}, "data.gates")
+    tables = {
+        name: r.table(r.get(data, name, "data"), f"data.{name}")
+        for name in ("tech_staff", "rd_revenue", "rd_cost", "ip_class_one", "ip_class_two")
+    }
+    return TsmeData(
+        gates={
+            name: r.bound(r.get(gates, name, "data.gates"), f"data.gates.{name}", kind="max")
+            for name in ("employees", "revenue", "total_assets")
+        },
+        pass_score=r.bound(*r.at(data, "data", "pass_score"), kind="min"),
+        tech_staff_score_not_zero=r.boolean(*r.at(data, "data", "tech_staff_score_not_zero")),
+        direct_pass=r.names(r.get(data, "direct_pass", "data"), "data.direct_pass", TSME_DIRECT_PASSES),
+        **tables,
+    )
+
+
+@dataclass(frozen=True)
+class RdTier:
+    revenue: Bound | None  # the latest year's revenue; None: every revenue (the last tier)
+    share: Bound
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    cap: int
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InnovationData:
+    pass_score: Bound
+    ip_class_one: BandTable
+    ip_class_two: BandTable
+    conversion_years: int
+    conversion: BandTable
+    growth: BandTable
+    growth_two_year_formula: bool
+    self_assessed: dict[str, int]  # part -> max
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class HnteData:
+    registered_days: Bound
+    tech_staff: Bound
+    rd_years_min: int
+    rd_years_max: int
+    rd_ratio_tiers: tuple[RdTier, ...]
+    rd_domestic: Bound
+    high_tech_revenue: Bound
+    innovation: InnovationData
+
+
+def parse_hnte(r: Reader, data: Any) -> HnteData:
+    data = r.mapping(data, "data")
+    fields = {"registered_days", "tech_staff", "rd_years", "rd_ratio_tiers", "rd_domestic"}
+    fields |= {"high_tech_revenue", "innovation"}
+    r.no_extra(data, fields, "data")
+    years = r.mapping(*r.at(data, "data", "rd_years"))
+    r.no_extra(years, {"min", "max"}, "data.rd_years")
+    years_min = r.integer(*r.at(years, "data.rd_years", "min"), minimum=1)
+    years_max = r.integer(*r.at(years, "data.rd_years", "max"), minimum=years_min)
+
+    def min_bound(name: str) -> Bound:
+        return r.bound(r.get(data, name, "data"), f"data.{name}", kind="min")
+
+    return HnteData(
+        registered_days=min_bound("registered_days"),
+        tech_staff=min_bound("tech_staff"),
+        rd_years_min=years_min,
+        rd_years_max=years_max,
+        rd_ratio_tiers=_rd_tiers(r, r.get(data, "rd_ratio_tiers", "data")),
+        rd_domestic=min_bound("rd_domestic"),
+        high_tech_revenue=min_bound("high_tech_revenue"),
+        innovation=_innovation(r, r.get(data, "innovation", "data")),
+    )
+
+
+def _rd_tiers(r: Reader, value: Any) -> tuple[RdTier, ...]:
+    path = "data.rd_ratio_tiers"
+    if not isinstance(value, list) or not value:
+        raise r.error(path, _("must be a non-empty list"))
+    tiers = []
+    for i, raw in enumerate(value):
+        where = f"{path}[{i}]"
+        raw = r.mapping(raw, where)
+        r.no_extra(raw, {"revenue", "share"}, where)
+        revenue = r.get(raw, "revenue", where)
+        last = i == len(value) - 1
+        if (revenue is None) != last:
+            raise r.error(f"{where}.revenue", _("only the last tier has no revenue bound (null)"))
+        tiers.append(
+            RdTier(
+                revenue=None if revenue is None else r.bound(revenue, f"{where}.revenue", kind="max"),
+                share=r.bound(*r.at(raw, where, "share"), kind="min"),
+            )
+        )
+    return tuple(tiers)
+
+
+def _innovation(r: Reader, value: Any) -> InnovationData:
+    path = "data.innovation"
+    value = r.mapping(value, path)
+    fields = {"pass_score", "ip_class_one", "ip_class_two", "conversion_years", "conversion", "growth",
+              "self_assessed", "blocks"}  # fmt: skip
+    r.no_extra(value, fields, path)
+    growth = r.mapping(*r.at(value, path, "growth"))
+    r.no_extra(growth, {"two_year_formula", "bands"}, f"{path}.growth")
+    assessed = r.mapping(*r.at(value, path, "self_assessed"))
+    r.no_extra(assessed, set(INNOVATION_SELF_ASSESSED_PARTS), f"{path}.self_assessed")
+    return InnovationData(
+        pass_score=r.bound(*r.at(value, path, "pass_score"), kind="min"),
+        ip_class_one=r.table(*r.at(value, path, "ip_class_one")),
+        ip_class_two=r.table(*r.at(value, path, "ip_class_two")),
+        conversion_years=r.integer(*r.at(value, path, "conversion_years"), minimum=1),
+        conversion=r.table(*r.at(value, path, "conversion")),
+        growth=r.table(*r.at(growth, f"{path}.growth", "bands")),
+        growth_two_year_formula=r.boolean(*r.at(growth, f"{path}.growth", "two_year_formula")),
+        self_assessed={
+            name: r.integer(r.get(assessed, name, f"{path}.self_assessed"), f"{path}.self_assessed.{name}")
+            for name in INNOVATION_SELF_ASSESSED_PARTS
+        },
+        blocks=_blocks(r, r.get(value, "blocks", path), f"{path}.blocks"),
+    )
+
+
+def _blocks(r: Reader, value: Any, path: str) -> tuple[Block, ...]:
+    value = r.mapping(value, path)
+    every = INNOVATION_COMPUTED_PARTS + INNOVATION_SELF_ASSESSED_PARTS
+    blocks, seen = [], set()
+    for name, raw in value.items():
+        where = f"{path}.{name}"
+        raw = r.mapping(raw, where)
+        r.no_extra(raw, {"cap", "parts"}, where)
+        parts = r.names(r.get(raw, "parts", where), f"{where}.parts", every)
+        if seen & set(parts):
+            raise r.error(
+                f"{where}.parts",
+                _("%(part)s is already in another block") % {"part": sorted(seen & set(parts))[0]},
+            )
+        seen |= set(parts)
+        blocks.append(Block(str(name), r.integer(*r.at(raw, where, "cap")), parts))
+    missing = [part for part in every if part not in seen]
+    if missing:
+        raise r.error(path, _("%(part)s is in no block") % {"part": missing[0]})
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class IncubationData:
+    entry_age_months: Bound  # max
+    limit_months: int
+    extended_limit_months: int
+    extended_fields: tuple[str, ...]
+    angel_vc: Bound  # min
+    revenue_two_years: Bound  # min
+    consecutive_years: int
+
+
+def parse_incubation(r: Reader, data: Any) -> IncubationData:
+    data = r.mapping(data, "data")
+    r.no_extra(data, {"entry", "clock", "graduation"}, "data")
+    entry = r.mapping(*r.at(data, "data", "entry"))
+    r.no_extra(entry, {"age_months"}, "data.entry")
+    clock = r.mapping(*r.at(data, "data", "clock"))
+    r.no_extra(clock, {"limit_months", "extended_limit_months", "extended_fields"}, "data.clock")
+    graduation = r.mapping(*r.at(data, "data", "graduation"))
+    r.no_extra(graduation, {"angel_vc", "revenue_two_years", "consecutive_years"}, "data.graduation")
+    return IncubationData(
+        entry_age_months=r.bound(*r.at(entry, "data.entry", "age_months"), kind="max"),
+        limit_months=r.integer(*r.at(clock, "data.clock", "limit_months"), minimum=1),
+        extended_limit_months=r.integer(*r.at(clock, "data.clock", "extended_limit_months"), minimum=1),
+        extended_fields=tuple(r.list_of_text(*r.at(clock, "data.clock", "extended_fields"))),
+        angel_vc=r.bound(*r.at(graduation, "data.graduation", "angel_vc"), kind="min"),
+        revenue_two_years=r.bound(
+            *r.at(graduation, "data.graduation", "revenue_two_years"),
+            kind="min",
+        ),
+        consecutive_years=r.integer(
+            *r.at(graduation, "data.graduation", "consecutive_years"),
+            minimum=1,
+        ),
+    )
+
+
+DATA_PARSERS = {"tsme": parse_tsme, "hnte": parse_hnte, "incubation": parse_incubation}
