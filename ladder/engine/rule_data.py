@@ -26,6 +26,78 @@ INNOVATION_SELF_ASSESSED_PARTS = (
 )
 
 
+INCIDENT_KINDS = (
+    "safety_quality_accident",
+    "environmental_violation",
+    "fraud",
+    "research_misconduct",
+    "abnormal_operation_list",
+    "serious_violation_list",
+)
+DISTINCTION_LEVELS = ("international", "national", "industry", "provincial", "municipal")
+
+
+@dataclass(frozen=True)
+class CleanRecord:
+    """Which incidents spoil the record: their kinds, over the last ``years`` calendar years
+    before the evaluation's, and the evaluation's own year too when ``current_year``."""
+
+    kinds: tuple[str, ...]
+    years: int
+    current_year: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the firm's records must show for a direct pass or a clean record.
+
+    The engine takes booleans (``valid_hnte``, ``clean_record`` ...); the adapters that read a
+    firm's distinctions and incidents decide them with these terms, so the lookback years,
+    award ranks and levels are rule data too. TSME has all four parts, HNTE only clean_record.
+    """
+
+    clean_record: CleanRecord
+    award_levels: tuple[str, ...] = ()
+    award_rank: Bound | None = None
+    award_years: int = 0
+    standard_levels: tuple[str, ...] = ()
+    standard_years: int = 0
+    rd_institution_levels: tuple[str, ...] = ()
+
+
+def _evidence(r: Reader, value: Any, *, tsme: bool) -> Evidence:
+    path = "data.evidence"
+    value = r.mapping(value, path)
+    parts = {"clean_record", "award", "standard", "rd_institution"} if tsme else {"clean_record"}
+    r.no_extra(value, parts, path)
+    clean = r.mapping(*r.at(value, path, "clean_record"))
+    r.no_extra(clean, {"kinds", "years", "current_year"}, f"{path}.clean_record")
+    record = CleanRecord(
+        kinds=r.names(*r.at(clean, f"{path}.clean_record", "kinds"), INCIDENT_KINDS),
+        years=r.integer(*r.at(clean, f"{path}.clean_record", "years")),
+        current_year=r.boolean(*r.at(clean, f"{path}.clean_record", "current_year")),
+    )
+    if not tsme:
+        return Evidence(clean_record=record)
+    award = r.mapping(*r.at(value, path, "award"))
+    r.no_extra(award, {"levels", "rank", "years"}, f"{path}.award")
+    standard = r.mapping(*r.at(value, path, "standard"))
+    r.no_extra(standard, {"levels", "years"}, f"{path}.standard")
+    institution = r.mapping(*r.at(value, path, "rd_institution"))
+    r.no_extra(institution, {"levels"}, f"{path}.rd_institution")
+    return Evidence(
+        clean_record=record,
+        award_levels=r.names(*r.at(award, f"{path}.award", "levels"), DISTINCTION_LEVELS),
+        award_rank=r.bound(*r.at(award, f"{path}.award", "rank"), kind="max"),
+        award_years=r.integer(*r.at(award, f"{path}.award", "years"), minimum=1),
+        standard_levels=r.names(*r.at(standard, f"{path}.standard", "levels"), DISTINCTION_LEVELS),
+        standard_years=r.integer(*r.at(standard, f"{path}.standard", "years"), minimum=1),
+        rd_institution_levels=r.names(
+            *r.at(institution, f"{path}.rd_institution", "levels"), DISTINCTION_LEVELS
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class TsmeData:
     gates: dict[str, Bound]  # employees, revenue, total_assets
@@ -37,12 +109,13 @@ class TsmeData:
     pass_score: Bound
     tech_staff_score_not_zero: bool
     direct_pass: tuple[str, ...]
+    evidence: Evidence
 
 
 def parse_tsme(r: Reader, data: Any) -> TsmeData:
     data = r.mapping(data, "data")
     fields = {"gates", "tech_staff", "rd_revenue", "rd_cost", "ip_class_one", "ip_class_two", "pass_score",
-              "tech_staff_score_not_zero", "direct_pass"}  # fmt: skip
+              "tech_staff_score_not_zero", "direct_pass", "evidence"}  # fmt: skip
     r.no_extra(data, fields, "data")
     gates = r.mapping(*r.at(data, "data", "gates"))
     r.no_extra(gates, {"employees", "revenue", "total_assets"}, "data.gates")
@@ -58,6 +131,7 @@ def parse_tsme(r: Reader, data: Any) -> TsmeData:
         pass_score=r.bound(*r.at(data, "data", "pass_score"), kind="min"),
         tech_staff_score_not_zero=r.boolean(*r.at(data, "data", "tech_staff_score_not_zero")),
         direct_pass=r.names(r.get(data, "direct_pass", "data"), "data.direct_pass", TSME_DIRECT_PASSES),
+        evidence=_evidence(r, r.get(data, "evidence", "data"), tsme=True),
         **tables,
     )
 
@@ -98,12 +172,13 @@ class HnteData:
     rd_domestic: Bound
     high_tech_revenue: Bound
     innovation: InnovationData
+    evidence: Evidence
 
 
 def parse_hnte(r: Reader, data: Any) -> HnteData:
     data = r.mapping(data, "data")
     fields = {"registered_days", "tech_staff", "rd_years", "rd_ratio_tiers", "rd_domestic"}
-    fields |= {"high_tech_revenue", "innovation"}
+    fields |= {"high_tech_revenue", "innovation", "evidence"}
     r.no_extra(data, fields, "data")
     years = r.mapping(*r.at(data, "data", "rd_years"))
     r.no_extra(years, {"min", "max"}, "data.rd_years")
@@ -122,6 +197,7 @@ def parse_hnte(r: Reader, data: Any) -> HnteData:
         rd_domestic=min_bound("rd_domestic"),
         high_tech_revenue=min_bound("high_tech_revenue"),
         innovation=_innovation(r, r.get(data, "innovation", "data")),
+        evidence=_evidence(r, r.get(data, "evidence", "data"), tsme=False),
     )
 
 
