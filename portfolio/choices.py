@@ -172,3 +172,42 @@ class ServiceKind(models.TextChoices):
 class RecommendationStatus(models.TextChoices):
     RECOMMENDED = "recommended", _("Recommended")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class MarketStatus(models.TextChoices):
+    """Graduation by the capital market (国科发区〔2018〕300号): merged, acquired, quoted or listed."""
+
+    NONE = "none", _("None")
+    QUOTED = "quoted", _("Quoted (NEEQ or a regional equity market)")
+    LISTED = "listed", _("Listed on a stock exchange")
+    MERGED_ACQUIRED = "merged_acquired", _("Merged or acquired")
+
+
+class DistinctionKind(models.TextChoices):
+    AWARD = "award", _("Science and technology award")
+    STANDARD = "standard", _("Standard drafted")
+    RD_INSTITUTION = "rd_institution", _("Accredited R&D institution")
+
+
+class DistinctionLevel(models.TextChoices):
+    INTERNATIONAL = "international", _("International")
+    NATIONAL = "national", _("National")
+    INDUSTRY = "industry", _("Industry")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+
+
+class StandardRole(models.TextChoices):
+    LED = "led", _("Led the drafting")
+    PARTICIPATED = "participated", _("Took part in the drafting")
+
+
+class IncidentKind(models.TextChoices):
+    """What bars a firm from TSME (国科发政〔2017〕115号) or HNTE (国科发火〔2016〕32号) for a time."""
+
+    SAFETY_QUALITY_ACCIDENT = "safety_quality_accident", _("Major safety or quality accident")
+    ENVIRONMENTAL_VIOLATION = "environmental_violation", _("Serious environmental violation")
+    FRAUD = "fraud", _("Serious fraud")
+    RESEARCH_MISCONDUCT = "research_misconduct", _("Research misconduct")
+    ABNORMAL_OPERATION_LIST = "abnormal_operation_list", _("On the abnormal-operation list")
+    SERIOUS_VIOLATION_LIST = "serious_violation_list", _("On the serious-violation list")

@@ -2,14 +2,16 @@
 
 Columns use the field codes (``name``, ``credit_code`` ...) so a file works in either admin
 language. Firms are found by unified social credit code, else by legal name; certification
-kinds by code. A staff member who is not a superuser can only touch firms of their incubators
-and only admit new firms into them. Imports are all-or-nothing (see the admin's import view).
+kinds by code; yearly figures by firm and year. A staff member who is not a superuser can only
+touch firms of their incubators and only admit new firms into them. Imports are all-or-nothing
+(see the admin's import view).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -20,7 +22,7 @@ from import_export import fields, resources, widgets
 
 from accounts.models import User
 from portfolio.choices import CertificationStatus, DatePrecision, TechField
-from portfolio.models import Certification, CertificationKind, Firm, Incubator
+from portfolio.models import Certification, CertificationKind, Firm, Incubator, YearlyFigures
 from portfolio.selectors.admin_lists import firm_list_annotate
 from portfolio.selectors.scope import firms_for_user, incubators_for_user, user_sees_everything
 from portfolio.services.imports import residency_ensure_open
@@ -115,6 +117,55 @@ class StrictDateWidget(widgets.DateWidget):
             raise ValueError(
                 gettext("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value}
             ) from None
+
+
+# A plain number: digits with an optional sign and decimal point. Thousands separators are refused
+# rather than guessed at ("1,500" is 1500 in one locale and 1.5 in another).
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _plain_number(value: object) -> Decimal | None:
+    """The cell as a Decimal (None when empty); ValueError, with the cell named, when not a number."""
+    if isinstance(value, bool):
+        raise ValueError(gettext("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        if not PLAIN_NUMBER.fullmatch(text):
+            raise ValueError(
+                gettext("“%(value)s” is not a number: write digits and a decimal point, no separators.")
+                % {"value": text}
+            )
+        number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError(gettext("“%(value)s” is not a number.") % {"value": value})
+    return number
+
+
+class StrictDecimalWidget(widgets.DecimalWidget):
+    """An amount in CNY: a plain number (spreadsheets' own number cells are taken as they are)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _plain_number(value)
+
+
+class StrictIntegerWidget(widgets.IntegerWidget):
+    """A count or a year: a whole plain number; 12.5 is refused, never rounded."""
+
+    def clean(self, value, row=None, **kwargs):
+        number = _plain_number(value)
+        if number is None:
+            return None
+        try:
+            whole = number == number.to_integral_value()
+        except InvalidOperation:
+            whole = False
+        if not whole or abs(number) > 10**12:
+            raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
 
 
 # OWASP's CSV-injection rule: a cell starting with one of these is read by spreadsheet programs
@@ -417,3 +468,68 @@ class CertificationResource(ScopedResource):
             instance.status = CertificationStatus.GRANTED
         if not instance.issued_precision:
             instance.issued_precision = DatePrecision.DAY
+
+
+def _figure_field(name: str) -> fields.Field:
+    model_field = YearlyFigures._meta.get_field(name)
+    widget = StrictDecimalWidget() if isinstance(model_field, models.DecimalField) else StrictIntegerWidget()
+    return fields.Field(attribute=name, column_name=name, widget=widget)
+
+
+class YearlyFiguresResource(ScopedResource):
+    """One row per firm and fiscal year; a row for a firm and year already there updates it."""
+
+    firm = fields.Field(attribute="firm", column_name="firm", widget=ScopedFirmWidget())
+    firm_credit_code = fields.Field(column_name="firm_credit_code", readonly=True)
+    year = fields.Field(attribute="year", column_name="year", widget=StrictIntegerWidget())
+    revenue = _figure_field("revenue")
+    rd_expense = _figure_field("rd_expense")
+    rd_expense_domestic = _figure_field("rd_expense_domestic")
+    high_tech_revenue = _figure_field("high_tech_revenue")
+    total_assets = _figure_field("total_assets")
+    tax_paid = _figure_field("tax_paid")
+    employees = _figure_field("employees")
+    rd_staff = _figure_field("rd_staff")
+    ip_class1 = _figure_field("ip_class1")
+    ip_class2 = _figure_field("ip_class2")
+    angel_vc_received = _figure_field("angel_vc_received")
+    total_cost = _figure_field("total_cost")
+    total_liabilities = _figure_field("total_liabilities")
+    results_converted = _figure_field("results_converted")
+    notes = fields.Field(attribute="notes", column_name="notes")
+
+    class Meta:
+        model = YearlyFigures
+        fields = (
+            "firm",
+            "firm_credit_code",
+            "year",
+            *YearlyFigures.FIGURES,
+            *YearlyFigures.LADDER_FIGURES,
+            "notes",
+        )
+        import_id_fields = ("firm", "year")
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = False
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return str(_("Yearly figures"))
+
+    def dehydrate_firm_credit_code(self, figures: YearlyFigures) -> str:
+        return figures.firm.credit_code
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("firm")
+
+    def get_instance(self, instance_loader, row):
+        """The firm's figures for that year, among the importing user's firms only."""
+        try:
+            firm = ScopedFirmWidget().clean(row.get("firm"), row=row, user=self.user)
+            year = StrictIntegerWidget().clean(row.get("year"))
+        except ValueError:
+            return None  # reported as the cell's error when the row is imported
+        if firm is None or year is None:
+            return None
+        return YearlyFigures.objects.filter(firm=firm, year=year).first()

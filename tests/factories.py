@@ -8,14 +8,27 @@ import factory
 
 from accounts.models import IncubatorMembership, Organisation, OrganisationKind, StaffRole, User
 from partners.models import BankRecommendation, Consent
-from portfolio.choices import CertificationStatus, FinancingKind, Instrument, ProgrammeKind, ServiceKind
+from portfolio.choices import (
+    CertificationStatus,
+    DistinctionKind,
+    DistinctionLevel,
+    FinancingKind,
+    IncidentKind,
+    Instrument,
+    ProgrammeKind,
+    ServiceKind,
+    StandardRole,
+)
 from portfolio.models import (
     Certification,
     CertificationKind,
+    ComplianceIncident,
     Contact,
+    Distinction,
     FinancingEvent,
     Firm,
     Incubator,
+    InnovationSelfAssessment,
     Programme,
     Residency,
     ServiceRecord,
@@ -139,6 +152,61 @@ class YearlyFiguresFactory(factory.django.DjangoModelFactory):
     rd_expense = 1_500_000
     employees = 60
     rd_staff = 15
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    """A national S&T award, the firm second among the completing units."""
+
+    class Meta:
+        model = Distinction
+
+    firm = factory.SubFactory(FirmFactory)
+    kind = DistinctionKind.AWARD
+    level = DistinctionLevel.NATIONAL
+    year = 2023
+    rank = 2
+    title = "国家科学技术进步奖二等奖"
+
+
+class StandardFactory(AwardFactory):
+    kind = DistinctionKind.STANDARD
+    rank = None
+    role = StandardRole.LED
+    title = "GB/T 00000-2024 测试标准"
+
+
+class RdInstitutionFactory(AwardFactory):
+    kind = DistinctionKind.RD_INSTITUTION
+    level = DistinctionLevel.PROVINCIAL
+    rank = None
+    awarded_on = datetime.date(2024, 3, 1)
+    valid_until = datetime.date(2027, 2, 28)
+    title = "山东省工程技术研究中心"
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComplianceIncident
+
+    firm = factory.SubFactory(FirmFactory)
+    kind = IncidentKind.ENVIRONMENTAL_VIOLATION
+    occurred_on = datetime.date(2024, 5, 10)
+
+
+class SelfAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InnovationSelfAssessment
+
+    firm = factory.SubFactory(FirmFactory)
+    year = 2025
+    ip_advancement = 5
+    ip_core_support = 5
+    ip_how_obtained = 4
+    ip_standards_bonus = 0
+    rd_management = 4
+    rd_institution = 4
+    conversion_incentives = 2
+    training_rewards = 2
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

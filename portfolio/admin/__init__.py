@@ -8,6 +8,7 @@ from portfolio.admin import (  # noqa: F401 - registers the model admins
     financing,
     firms,
     incubators,
+    ladder_inputs,
     mentoring,
     reminders,
 )

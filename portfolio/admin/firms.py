@@ -19,6 +19,12 @@ from portfolio.admin.filters import (
     FirmIncubatorFilter,
     IncubatorFilter,
 )
+from portfolio.admin.ladder_inputs import (
+    ComplianceIncidentInline,
+    DistinctionInline,
+    InnovationSelfAssessmentInline,
+    record_assessor,
+)
 from portfolio.admin.mixins import ScopedImportExportMixin
 from portfolio.choices import DeadlineStatus
 from portfolio.models import (
@@ -29,12 +35,13 @@ from portfolio.models import (
     Firm,
     FirmAlias,
     Incubator,
+    InnovationSelfAssessment,
     Milestone,
     Residency,
     ServiceRecord,
     YearlyFigures,
 )
-from portfolio.resources import FirmResource
+from portfolio.resources import FirmResource, YearlyFiguresResource
 from portfolio.selectors.admin_lists import certification_list_annotate, firm_list_annotate
 from portfolio.selectors.scope import incubators_for_user, scope_to_incubators, user_sees_everything
 from portfolio.services.imports import firm_admit
@@ -149,7 +156,7 @@ class FinancingEventInline(ScopedInlineMixin, admin.TabularInline):
 class YearlyFiguresInline(ScopedInlineMixin, admin.TabularInline):
     model = YearlyFigures
     extra = 0
-    fields = ["year", *YearlyFigures.FIGURES]
+    fields = ["year", *YearlyFigures.FIGURES, *YearlyFigures.LADDER_FIGURES]
 
 
 class MilestoneInline(ScopedInlineMixin, admin.TabularInline):
@@ -267,6 +274,23 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
         (None, {"fields": ["name", "name_en", "credit_code", "founded_on", "founded_precision"]}),
         (_("Industry"), {"fields": ["industry", "industry_detail", "website"]}),
         (
+            _("Ladder inputs"),
+            {
+                "fields": [
+                    "resident_enterprise",
+                    "audited_taxation",
+                    "industry_allowed",
+                    "high_tech_field_confirmed",
+                    "core_ip",
+                    ("market_status", "market_status_since"),
+                ],
+                "description": _(
+                    "What the tech-SME, high-tech enterprise and graduation rules read about the firm "
+                    "itself; its yearly figures, distinctions, incidents and self-assessments are below."
+                ),
+            },
+        ),
+        (
             _("Source"),
             {"classes": ["collapse"], "fields": ["key", "origin", "source", "source_quote", "notes"]},
         ),
@@ -279,6 +303,9 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
         OpenDeadlineInline,
         FinancingEventInline,
         YearlyFiguresInline,
+        DistinctionInline,
+        ComplianceIncidentInline,
+        InnovationSelfAssessmentInline,
         MilestoneInline,
         ServiceInline,
         ConsentInline,
@@ -320,6 +347,11 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
                         field.initial = mine[0].pk
 
         return ScopedFirmAddForm
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is InnovationSelfAssessment:
+            record_assessor(request, formset)
+        super().save_formset(request, form, formset, change)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
@@ -376,12 +408,14 @@ class ResidencyAdmin(ScopedAdmin):
 
 
 @admin.register(YearlyFigures)
-class YearlyFiguresAdmin(ScopedAdmin):
+class YearlyFiguresAdmin(ScopedImportExportMixin, ScopedAdmin):
+    resource_classes = [YearlyFiguresResource]
     list_display = [
         "firm",
         "year",
         "revenue",
         "rd_expense",
+        "total_cost",
         "employees",
         "rd_staff",
         "angel_vc_received",

@@ -8,6 +8,7 @@ from portfolio.models.certifications import (
 from portfolio.models.financing import FinancingEvent, FinancingParticipant, Programme
 from portfolio.models.firms import Contact, Firm, FirmAlias, Milestone, Residency, YearlyFigures
 from portfolio.models.incubators import Incubator
+from portfolio.models.ladder_inputs import ComplianceIncident, Distinction, InnovationSelfAssessment
 from portfolio.models.mentoring import Mentor, ServiceRecord
 from portfolio.models.reminders import (
     DeliveryStatus,
@@ -19,15 +20,18 @@ from portfolio.models.reminders import (
 __all__ = [
     "Certification",
     "CertificationKind",
+    "ComplianceIncident",
     "Contact",
     "Deadline",
     "DeliveryStatus",
     "DigestDelivery",
+    "Distinction",
     "FinancingEvent",
     "FinancingParticipant",
     "Firm",
     "FirmAlias",
     "Incubator",
+    "InnovationSelfAssessment",
     "Mentor",
     "Milestone",
     "Obligation",

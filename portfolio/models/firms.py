@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Language
-from portfolio.choices import DatePrecision, ExitReason, TechField
+from portfolio.choices import DatePrecision, ExitReason, MarketStatus, TechField
 from portfolio.models.base import Sourced
 from portfolio.rules.credit_code import validate_credit_code
 
@@ -37,6 +37,61 @@ class Firm(Sourced):
     industry_detail = models.CharField(_("industry detail"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    # Inputs of the certification ladder's rules (RULES.md 1-3) that belong to the firm, not a year.
+    resident_enterprise = models.BooleanField(
+        _("resident enterprise"),
+        default=True,
+        help_text=_("TSME gate (国科发政〔2017〕115号): a resident enterprise registered in mainland China."),
+    )
+    audited_taxation = models.BooleanField(
+        _("taxed on audited accounts (查账征收)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "TSME gate (国科发政〔2017〕115号): corporate income tax is levied on audited accounts "
+            "(查账征收), not on a deemed basis. Empty: not known yet."
+        ),
+    )
+    industry_allowed = models.BooleanField(
+        _("industry allowed"),
+        default=True,
+        help_text=_(
+            "TSME gate (国科发政〔2017〕115号): not in a restricted or eliminated industry and not in an "
+            "industry excluded from the R&D super-deduction. Untick when it is."
+        ),
+    )
+    high_tech_field_confirmed = models.BooleanField(
+        _("core technology in a state-supported high-tech field"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "HNTE condition 3 (国科发火〔2016〕32号): staff judgement that the core technology is within "
+            "国家重点支持的高新技术领域. Empty: not assessed."
+        ),
+    )
+    core_ip = models.BooleanField(
+        _("owns core IP"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "HNTE condition 2 (国科发火〔2016〕32号): owns IP giving core support to its main products "
+            "and services. Empty: not known."
+        ),
+    )
+    market_status = models.CharField(
+        _("capital market status"),
+        max_length=20,
+        choices=MarketStatus.choices,
+        default=MarketStatus.NONE,
+        help_text=_("Graduation (国科发区〔2018〕300号): merged, acquired, quoted or listed."),
+    )
+    market_status_since = models.DateField(
+        _("capital market status since"),
+        null=True,
+        blank=True,
+        help_text=_("When the firm was quoted, listed, merged or acquired; empty while the status is none."),
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -54,6 +109,12 @@ class Firm(Sourced):
                 condition=~models.Q(credit_code=""),
                 name="portfolio_firm_credit_code_unique",
                 violation_error_message=_("Another firm has this unified social credit code."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(market_status=MarketStatus.NONE)
+                | models.Q(market_status_since__isnull=True),
+                name="portfolio_firm_market_since_with_status",
+                violation_error_message=_("A capital market date needs a capital market status."),
             ),
         ]
         # The partner API and the admin order firm lists by name.
@@ -204,10 +265,26 @@ class Residency(Sourced):
         return self.limit_months - self.months_in(today)
 
 
+# Yearly amounts in CNY that cannot be negative (net assets can: liabilities may exceed assets).
+FIGURE_AMOUNTS = (
+    "revenue",
+    "rd_expense",
+    "rd_expense_domestic",
+    "high_tech_revenue",
+    "total_assets",
+    "tax_paid",
+    "angel_vc_received",
+    "total_cost",
+    "total_liabilities",
+)
+
+
 class YearlyFigures(Sourced):
     """A firm's figures for one fiscal year: inputs of eligibility checks and of what banks see."""
 
-    # The figures themselves, in the order staff and banks see them (admin inline, API).
+    # The figures themselves, in the order staff and banks see them (admin inline, API). The
+    # partner API serialises exactly these: a new figure joins LADDER_FIGURES, not this tuple,
+    # unless the API is meant to grow.
     FIGURES = (
         "revenue",
         "rd_expense",
@@ -221,35 +298,145 @@ class YearlyFigures(Sourced):
         "ip_class2",
         "angel_vc_received",
     )
+    # Figures only the certification-ladder rules read (staff see them; the partner API does not).
+    LADDER_FIGURES = ("total_cost", "total_liabilities", "results_converted")
+    AMOUNTS = FIGURE_AMOUNTS
 
     firm = models.ForeignKey(
         Firm, verbose_name=_("firm"), on_delete=models.CASCADE, related_name="yearly_figures"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    revenue = models.DecimalField(_("revenue (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    revenue = models.DecimalField(
+        _("revenue (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sales revenue of the fiscal year. TSME gate (≤ 200M) and R&D option 1 (国科发政〔2017〕115号); "
+            "HNTE R&D ratio, high-tech share and sales growth (国科发火〔2016〕32号/195号); graduation "
+            "by revenue over two consecutive years (国科发区〔2018〕300号)."
+        ),
+    )
     rd_expense = models.DecimalField(
-        _("R&D expense (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("R&D expense (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "TSME R&D options 1 and 2 (国科发政〔2017〕115号); HNTE condition 5 (国科发火〔2016〕32号): "
+            "Σ R&D ÷ Σ sales revenue over the last three fiscal years."
+        ),
     )
     rd_expense_domestic = models.DecimalField(
-        _("R&D expense in China (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("R&D expense in China (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("HNTE condition 5 (国科发火〔2016〕32号): R&D spent in China ≥ 60% of all R&D."),
     )
     high_tech_revenue = models.DecimalField(
-        _("high-tech product/service revenue (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("high-tech product/service revenue (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("HNTE condition 6 (国科发火〔2016〕32号): ≥ 60% of the latest fiscal year's revenue."),
     )
     total_assets = models.DecimalField(
-        _("total assets (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("total assets (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "At year end. TSME gate (国科发政〔2017〕115号): ≤ 200M CNY. HNTE innovation score, "
+            "net-asset growth (国科发火〔2016〕195号): net assets = total assets − total liabilities."
+        ),
+    )
+    total_liabilities = models.DecimalField(
+        _("total liabilities (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "At year end. HNTE innovation score, net-asset growth (国科发火〔2016〕195号): net assets = "
+            "total assets − total liabilities. May exceed total assets."
+        ),
+    )
+    total_cost = models.DecimalField(
+        _("total cost and expense (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "成本费用总额 of the fiscal year. TSME R&D option 2 (国科发政〔2017〕115号): "
+            "R&D expense ÷ total cost and expense."
+        ),
     )
     tax_paid = models.DecimalField(
         _("tax paid (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    rd_staff = models.PositiveIntegerField(_("R&D / tech staff"), null=True, blank=True)
-    ip_class1 = models.PositiveIntegerField(_("class-I IP (invention patents etc.)"), null=True, blank=True)
+    employees = models.PositiveIntegerField(
+        _("employees"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Staff of the year. TSME gate (≤ 500) and tech-staff share (国科发政〔2017〕115号); HNTE "
+            "condition 4 (国科发火〔2016〕32号) counts staff who worked 183 days in the year."
+        ),
+    )
+    rd_staff = models.PositiveIntegerField(
+        _("R&D / tech staff"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Technology staff. TSME tech-staff share (国科发政〔2017〕115号; part-time and temporary "
+            "staff only after 6 months' work in the year); HNTE condition 4 (国科发火〔2016〕32号): "
+            "≥ 10% of the year's staff."
+        ),
+    )
+    ip_class1 = models.PositiveIntegerField(
+        _("class-I IP (invention patents etc.)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Valid, undisputed IP tied to the main products: invention patents, plant varieties, "
+            "national crop varieties, national new drugs, first-class protected TCM varieties, IC "
+            "layout designs. TSME IP score (国科发政〔2017〕115号): one or more → 30; HNTE innovation "
+            "score, IP quantity (国科发火〔2016〕195号)."
+        ),
+    )
     ip_class2 = models.PositiveIntegerField(
-        _("class-II IP (utility models, software copyrights etc.)"), null=True, blank=True
+        _("class-II IP (utility models, software copyrights etc.)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Valid, undisputed IP tied to the main products: utility models, designs, software "
+            "copyrights (trademarks do not count). TSME IP score (国科发政〔2017〕115号): 4 → 24, "
+            "3 → 18, 2 → 12, 1 → 6; HNTE innovation score, IP quantity (国科发火〔2016〕195号)."
+        ),
+    )
+    results_converted = models.PositiveIntegerField(
+        _("results converted"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Conversions of scientific and technological results in the fiscal year. HNTE innovation "
+            "score, conversion of results (国科发火〔2016〕195号): by the yearly average over three years."
+        ),
     )
     angel_vc_received = models.DecimalField(
-        _("angel/VC received (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("angel/VC received (CNY)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Graduation (国科发区〔2018〕300号): cumulative angel/VC investment over 5M CNY."),
     )
 
     history = HistoricalRecords()
@@ -275,15 +462,7 @@ class YearlyFigures(Sourced):
                     name=f"portfolio_figures_{field}_not_negative",
                     violation_error_message=_("Amounts cannot be negative."),
                 )
-                for field in (
-                    "revenue",
-                    "rd_expense",
-                    "rd_expense_domestic",
-                    "high_tech_revenue",
-                    "total_assets",
-                    "tax_paid",
-                    "angel_vc_received",
-                )
+                for field in FIGURE_AMOUNTS
             ],
             models.CheckConstraint(
                 condition=models.Q(rd_staff__isnull=True)

@@ -10,6 +10,11 @@ The load is one transaction and matches every record by a stable key (or, for re
 one, by the pair that identifies it). A record that exists is left exactly as it is: loading
 again on the same day changes nothing, and a later load never undoes what staff edited. It
 needs the article data (``manage.py load_demo``) first.
+
+The certification-ladder cases (a firm eligible for each path, one within reach, one with data
+missing, graduation and incubation-clock cases) are listed firm by firm in
+``portfolio.services.demo_ladder``; the article firms' part of them is set up here (FIGURES,
+MISSING_LADDER_DATA, RESIDENCY_NOTES).
 """
 
 from __future__ import annotations
@@ -90,14 +95,29 @@ CONSENTS = {
 }
 
 # Plausible yearly figures, in CNY: revenue three years ago, yearly growth, employees, R&D staff.
+# Pengfengcheng is the ladder's graduation-by-revenue case: 4.2M + 6.3M = 10.5M over the last two
+# years (over 10M), 2.8M + 4.2M = 7.0M before.
 FIGURES = {
-    "firm-pengfengcheng": (3_000_000, Decimal("1.40"), 25, 10),
+    "firm-pengfengcheng": (2_800_000, Decimal("1.50"), 25, 10),
     "firm-zhiteng": (60_000_000, Decimal("1.15"), 180, 45),
     "firm-rongzhi-bio": (40_000_000, Decimal("1.25"), 150, 60),
     "firm-huachen": (80_000_000, Decimal("1.20"), 105, 50),
     "firm-jianxin": (1_000_000, Decimal("2.00"), 20, 12),
     "firm-nengfeng": (45_000_000, Decimal("1.18"), 120, 30),
     "firm-taili-auto-mould": (150_000_000, Decimal("1.05"), 400, 50),
+}
+
+
+# The ladder's missing-data case: figures without total cost, liabilities or conversions (and no
+# self-assessment); the firm's own gates and judgements stay unknown, as for every article firm.
+MISSING_LADDER_DATA = {"firm-nengfeng"}
+
+# Notes a demo residency carries besides the demo label.
+RESIDENCY_NOTES = {
+    "firm-huachen": (
+        "Entered when older than 24 months (founded 2019 per article 001): staff confirmed the "
+        "admission as an exception (demo)."
+    ),
 }
 
 
@@ -190,8 +210,11 @@ def demo_scenario_load(*, today: datetime.date | None = None) -> DemoResult:
             or Residency.objects.filter(firm=firm, incubator=incubator, exited_on__isnull=True).exists()
         )
         if not exists:
+            sourced = _demo_sourced(key)
+            if firm_key in RESIDENCY_NOTES:
+                sourced["notes"] = f"{DEMO_NOTE} {RESIDENCY_NOTES[firm_key]}"
             Residency.objects.create(
-                **_demo_sourced(key),
+                **sourced,
                 firm=firm,
                 incubator=incubator,
                 entered_on=today - datetime.timedelta(days=500),
@@ -254,6 +277,14 @@ def demo_scenario_load(*, today: datetime.date | None = None) -> DemoResult:
             if not exists:
                 value = Decimal(revenue) * growth**offset
                 rd = (value * Decimal("0.07")).quantize(Decimal("1"))
+                assets = (value * Decimal("1.3")).quantize(Decimal("1"))
+                ladder = {}
+                if firm_key not in MISSING_LADDER_DATA:
+                    ladder = {
+                        "total_cost": (value * Decimal("0.85")).quantize(Decimal("1")),
+                        "total_liabilities": (assets * Decimal("0.45")).quantize(Decimal("1")),
+                        "results_converted": 1 + offset,
+                    }
                 YearlyFigures.objects.create(
                     **_demo_sourced(key),
                     firm=firm,
@@ -262,15 +293,21 @@ def demo_scenario_load(*, today: datetime.date | None = None) -> DemoResult:
                     rd_expense=rd,
                     rd_expense_domestic=rd,
                     high_tech_revenue=(value * Decimal("0.7")).quantize(Decimal("1")),
-                    total_assets=(value * Decimal("1.3")).quantize(Decimal("1")),
+                    total_assets=assets,
                     tax_paid=(value * Decimal("0.04")).quantize(Decimal("1")),
                     employees=employees + 5 * offset,
                     rd_staff=rd_staff + 2 * offset,
                     ip_class1=1 + offset,
                     ip_class2=3 + 2 * offset,
                     angel_vc_received=Decimal(0),
+                    **ladder,
                 )
             result.add("yearly figures", not exists)
+
+    # The certification-ladder cases' own firms (see portfolio.services.demo_ladder).
+    from portfolio.services.demo_ladder import demo_ladder_load  # it imports this module
+
+    demo_ladder_load(today=today, incubator=incubators["itri"], liaison=liaisons["itri"], result=result)
 
     # The demo bank: an API partner with consents and a white-list recommendation.
     bank, created = Organisation.objects.get_or_create(
@@ -313,10 +350,14 @@ def demo_scenario_load(*, today: datetime.date | None = None) -> DemoResult:
 
 @transaction.atomic
 def demo_scenario_reset(*, today: datetime.date | None = None) -> DemoResult:
-    """Load the scenario afresh, dated from ``today``: the demo's dated records (residencies,
-    contacts, certificates with their deadlines and reminders, figures, consents, the white
-    list) are deleted first, with whatever staff changed in them; staff users and memberships
-    stay. Article records are never touched."""
+    """Load the scenario afresh, dated from ``today``: the demo's dated records (the ladder cases'
+    firms, residencies, contacts, certificates with their deadlines and reminders, figures,
+    distinctions, incidents, self-assessments, consents, the white list) are deleted first,
+    with whatever staff changed in them; staff users and memberships stay. Article records are
+    never touched."""
+    from portfolio.services.demo_ladder import demo_ladder_reset  # it imports this module
+
+    demo_ladder_reset()  # the ladder cases' firms, with everything under them
     Certification.objects.filter(key__startswith="demo-", origin=RecordOrigin.DEMO).delete()
     Residency.objects.filter(key__startswith="demo-", origin=RecordOrigin.DEMO).delete()
     YearlyFigures.objects.filter(key__startswith="demo-", origin=RecordOrigin.DEMO).delete()

@@ -24,14 +24,17 @@ from portfolio.models import (
 )
 from portfolio.services.staff_roles import staff_roles_setup, staff_roles_sync_user
 from tests.factories import (
+    AwardFactory,
     BankFactory,
     CertificationFactory,
     ContactFactory,
     FinancingEventFactory,
     FirmFactory,
+    IncidentFactory,
     IncubatorFactory,
     MembershipFactory,
     ResidencyFactory,
+    SelfAssessmentFactory,
     UserFactory,
     YearlyFiguresFactory,
 )
@@ -65,6 +68,9 @@ def firm_with_everything(incubator: Incubator, **firm_kwargs) -> tuple[Firm, Cer
     event = FinancingEventFactory(firm=firm)
     FinancingParticipant.objects.create(event=event, organisation=BankFactory(), role=InstitutionRole.LENDER)
     YearlyFiguresFactory(firm=firm)
+    AwardFactory(firm=firm)
+    IncidentFactory(firm=firm)
+    SelfAssessmentFactory(firm=firm)
     return firm, certification, event
 
 

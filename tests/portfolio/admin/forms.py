@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
+
+# What a NullBooleanSelect posts for yes, no and unknown.
+NULL_BOOLEAN = {True: "true", False: "false", None: "unknown"}
+
 
 def _add_form(data: dict, form) -> None:
     for name in form.fields:
         value = form[name].value()
         key = form.add_prefix(name)
+        if isinstance(form.fields[name], forms.NullBooleanField):
+            data[key] = NULL_BOOLEAN.get(value, value)
+            continue
         if value is None or value is False:
             continue
         if value is True:

@@ -29,6 +29,9 @@ def _other_objects(portfolio):
         "deadline": Deadline.objects.filter(firm=other).first(),
         "residency": Residency.objects.get(firm=other),
         "yearlyfigures": YearlyFigures.objects.get(firm=other),
+        "distinction": other.distinctions.get(),
+        "complianceincident": other.incidents.get(),
+        "innovationselfassessment": other.innovation_assessments.get(),
         "financingevent": other.financing.first(),
         "incubator": portfolio.other_incubator,
     }
@@ -36,7 +39,18 @@ def _other_objects(portfolio):
 
 @pytest.mark.parametrize(
     "model",
-    ["firm", "certification", "deadline", "residency", "yearlyfigures", "financingevent", "incubator"],
+    [
+        "firm",
+        "certification",
+        "deadline",
+        "residency",
+        "yearlyfigures",
+        "financingevent",
+        "incubator",
+        "distinction",
+        "complianceincident",
+        "innovationselfassessment",
+    ],
 )
 @pytest.mark.parametrize("view", ["change", "history"])
 def test_liaison_gets_404_for_another_incubators_records(liaison_client, portfolio, model, view):
@@ -45,7 +59,19 @@ def test_liaison_gets_404_for_another_incubators_records(liaison_client, portfol
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("model", ["firm", "certification", "residency", "yearlyfigures", "financingevent"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "firm",
+        "certification",
+        "residency",
+        "yearlyfigures",
+        "financingevent",
+        "distinction",
+        "complianceincident",
+        "innovationselfassessment",
+    ],
+)
 def test_manager_gets_404_deleting_another_incubators_records(client, portfolio, model):
     client.force_login(staff_member(portfolio.incubator, StaffRole.MANAGER))
     obj = _other_objects(portfolio)[model]
