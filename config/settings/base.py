@@ -247,3 +247,12 @@ REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 900, 
 REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 900)
 # How far ahead the weekly digest looks.
 REMINDER_DIGEST_WEEKS = env_int("REMINDER_DIGEST_WEEKS", 8, minimum=1)
+
+# The ladder pages' "within reach": not eligible yet, nothing unknown, at most max_failing
+# conditions short, each with a measurable gap, and a score no more than max_points short.
+# Our own heuristic for "worth a call this year", not an official rule (those are in
+# ladder/rules/*.yaml with their documents).
+LADDER_WITHIN_REACH = {
+    "max_failing": env_int("LADDER_WITHIN_REACH_MAX_FAILING", 2),
+    "max_points": env_int("LADDER_WITHIN_REACH_MAX_POINTS", 10),
+}

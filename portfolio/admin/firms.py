@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ladder.admin_views import panel_context, who_can_apply_view
 from partners.models import BankRecommendation, Consent
 from portfolio.admin.base import ReadOnlyInline, ScopedAdmin, ScopedInlineMixin
 from portfolio.admin.display import due_html, incubation_clock_html
@@ -314,6 +316,26 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         return firm_list_annotate(super().get_queryset(request), user=request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "ladder/",
+                self.admin_site.admin_view(self.who_can_apply_view),
+                name="portfolio_firm_ladder",
+            ),
+            *super().get_urls(),
+        ]
+
+    def who_can_apply_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return who_can_apply_view(self, request)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["ladder"] = panel_context(obj.pk)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
