@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import tablib
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -221,7 +221,7 @@ def panel_context(firm_id: int, on: datetime.date | None = None) -> dict | None:
         .order_by(F("exited_on").desc(nulls_first=True), "-entered_on")
         .values_list("pk", flat=True)[:1]
     )
-    found = standings(Residency.objects.filter(pk__in=list(latest)), on)
+    found = standings(Residency.objects.filter(pk=Subquery(latest)), on)
     if not found:
         return None
     standing = found[0]

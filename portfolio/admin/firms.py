@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ladder.admin_views import panel_context, who_can_apply_view
+from ladder.checks import entry_age_problem
 from partners.models import BankRecommendation, Consent
 from portfolio.admin.base import ReadOnlyInline, ScopedAdmin, ScopedInlineMixin
 from portfolio.admin.display import due_html, incubation_clock_html
@@ -63,14 +64,28 @@ class ContactInline(ScopedInlineMixin, admin.TabularInline):
     fields = ["name", "title", "email", "phone", "preferred_language", "receives_reminders"]
 
 
+def check_entry_age(form: forms.BaseForm, founded_on, entered_on, *, reason_field: str = "entry_age_reason"):
+    """A firm older than the entry age needs a reason to be admitted (new or re-dated stays only:
+    an old record is not reopened for review every time the firm page is saved)."""
+    is_new = form.instance.pk is None if isinstance(form, forms.ModelForm) else True
+    if not (is_new or "entered_on" in form.changed_data) or form.cleaned_data.get(reason_field, "").strip():
+        return
+    problem = entry_age_problem(founded_on, entered_on)
+    if problem:
+        form.add_error(reason_field, problem)
+
+
 class ResidencyFormSet(forms.BaseInlineFormSet):
-    """Two open stays in one incubator in the same submit: a form error, not a database error."""
+    """Two open stays in one incubator in the same submit: a form error, not a database error.
+    A stay that breaks the entry-age rule asks for the reason."""
 
     def clean(self):
         super().clean()
         seen = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and form.has_changed():
+                check_entry_age(form, self.instance.founded_on, data.get("entered_on"))
             if not data or data.get("DELETE") or data.get("exited_on") or not data.get("incubator"):
                 continue
             if data["incubator"].pk in seen:
@@ -92,6 +107,7 @@ class ResidencyInline(ScopedInlineMixin, admin.TabularInline):
         "incubation_clock",
         "liaison",
         "space_m2",
+        "entry_age_reason",
     ]
     readonly_fields = ["incubation_clock"]
 
@@ -250,10 +266,23 @@ class FirmAddForm(forms.ModelForm):
     entered_on = forms.DateField(
         label=_("entered on"), required=False, widget=AdminDateWidget, help_text=_("Empty: today.")
     )
+    entry_age_reason = forms.CharField(
+        label=_("reason for admitting an older firm"),
+        required=False,
+        max_length=300,
+        help_text=_("Only when the firm was more than 24 months old on entry (国科发区〔2018〕300号)."),
+    )
 
     class Meta:
         model = Firm
         fields = ["name"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("incubator") is not None:
+            entered_on = data.get("entered_on") or timezone.localdate()
+            check_entry_age(self, data.get("founded_on"), entered_on)
+        return data
 
 
 @admin.register(Firm)
@@ -340,7 +369,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is None:
-            fieldsets.insert(1, (_("Admission"), {"fields": ["incubator", "entered_on"]}))
+            fieldsets.insert(1, (_("Admission"), {"fields": ["incubator", "entered_on", "entry_age_reason"]}))
         return fieldsets
 
     def get_inlines(self, request, obj):
@@ -384,6 +413,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
             firm=obj,
             incubator=form.cleaned_data.get("incubator"),
             entered_on=form.cleaned_data.get("entered_on") or timezone.localdate(),
+            entry_age_reason=form.cleaned_data.get("entry_age_reason", "").strip(),
         )
 
     @admin.display(description=_("incubator"), ordering="incubator_name")
@@ -402,8 +432,18 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 # --- firm-owned records with their own lists ------------------------------------------------
 
 
+class ResidencyAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        firm = data.get("firm")
+        if firm is not None:
+            check_entry_age(self, firm.founded_on, data.get("entered_on"))
+        return data
+
+
 @admin.register(Residency)
 class ResidencyAdmin(ScopedAdmin):
+    form = ResidencyAdminForm
     list_display = [
         "firm",
         "incubator",

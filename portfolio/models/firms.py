@@ -202,6 +202,15 @@ class Residency(Sourced):
     space_m2 = models.DecimalField(
         _("space occupied (m²)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    entry_age_reason = models.CharField(
+        _("reason for admitting an older firm"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Required when the firm was more than 24 months old on entry (国科发区〔2018〕300号: "
+            "incubatees are at most 24 months old when admitted); why staff admitted it anyway."
+        ),
+    )
     liaison = models.ForeignKey(
         "accounts.User",
         verbose_name=_("responsible staff member"),

@@ -18,7 +18,11 @@ from portfolio.models import Firm, Incubator, Residency
 
 @transaction.atomic
 def residency_ensure_open(
-    *, firm: Firm, incubator: Incubator, entered_on: datetime.date | None = None
+    *,
+    firm: Firm,
+    incubator: Incubator,
+    entered_on: datetime.date | None = None,
+    entry_age_reason: str = "",
 ) -> tuple[Residency, bool]:
     """The firm's open residency in ``incubator``, created (with the incubator's limit) if missing."""
     existing = Residency.objects.filter(firm=firm, incubator=incubator, exited_on__isnull=True).first()
@@ -29,6 +33,7 @@ def residency_ensure_open(
         incubator=incubator,
         entered_on=entered_on or timezone.localdate(),
         limit_months=incubator.default_limit_months,
+        entry_age_reason=entry_age_reason,
     )
     residency.full_clean()
     residency.save()
@@ -36,11 +41,19 @@ def residency_ensure_open(
 
 
 @transaction.atomic
-def firm_admit(*, firm: Firm, incubator: Incubator | None, entered_on: datetime.date | None = None) -> Firm:
+def firm_admit(
+    *,
+    firm: Firm,
+    incubator: Incubator | None,
+    entered_on: datetime.date | None = None,
+    entry_age_reason: str = "",
+) -> Firm:
     """Save a new (or changed) firm and, given an incubator, open its residency there."""
     firm.save()
     if incubator is not None:
-        residency_ensure_open(firm=firm, incubator=incubator, entered_on=entered_on)
+        residency_ensure_open(
+            firm=firm, incubator=incubator, entered_on=entered_on, entry_age_reason=entry_age_reason
+        )
     return firm
 
 

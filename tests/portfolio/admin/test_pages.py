@@ -28,8 +28,10 @@ CHANGELIST_QUERIES = {
 }
 CHANGE_QUERIES = {
     "incubator": 6,
-    # 38 before the ladder inputs; their three inlines load their rows in one query each.
-    "firm": 41,
+    # 38 before the ladder inputs; their three inlines load their rows in one query each (41);
+    # the ladder panel reads the stay and the firm's records (7), the rule sets (1) and this
+    # year's filing windows (1), however many years and records the firm has.
+    "firm": 50,
     "residency": 9,
     "certificationkind": 7,
     "obligation": 7,
