@@ -226,12 +226,12 @@ def test_graduation_by_equity_over_five_million_and_by_listing():
     assert standing_of(residency).statuses["graduation"] == NOT_ELIGIBLE  # exactly 5M: not over
     FinancingEventFactory(firm=firm, amount=Decimal("0.01"))
     assert standing_of(residency).statuses["graduation"] == ELIGIBLE
-    other, other_residency = firm_with_years(market_status=MarketStatus.QUOTED)
+    _other, other_residency = firm_with_years(market_status=MarketStatus.QUOTED)
     assert standing_of(other_residency).statuses["graduation"] == ELIGIBLE
 
 
 def test_clock_over_limit_and_staff_extended_limit():
-    firm, residency = firm_with_years(entered=datetime.date(2022, 6, 1))
+    _firm, residency = firm_with_years(entered=datetime.date(2022, 6, 1))
     assert standing_of(residency).over_limit is True
     residency.limit_months = 60
     residency.save()
@@ -239,7 +239,7 @@ def test_clock_over_limit_and_staff_extended_limit():
 
 
 def test_entry_age_is_evaluated_from_founding_and_entry():
-    firm, residency = firm_with_years(founded=datetime.date(2021, 1, 1), entered=datetime.date(2023, 1, 2))
+    _firm, residency = firm_with_years(founded=datetime.date(2021, 1, 1), entered=datetime.date(2023, 1, 2))
     evaluation = standing_of(residency).evaluations["incubation_entry"]
     assert evaluation.eligible is False
     assert "1 day" in presentation.gap_text(evaluation.criteria["entry_age"])

@@ -70,6 +70,11 @@ class Command(BaseCommand):
         url = f"{site}/api/v1/firms/?certification_kind=hnte&page_size=20"
         out(self.style.SUCCESS(f"Demo partner API key for {bank.name_en} (shown once): {raw}"))
         out(f"  curl -s -H {shlex.quote('Authorization: Api-Key ' + raw)} {shlex.quote(url)}")
+        out(self.style.SUCCESS("The certification ladder:"))
+        out(f"  who can apply this year:  {site}/admin/portfolio/firm/ladder/?view=hnte")
+        out("  each firm's page shows its ladder panel (e.g. 演示鲸航海洋装备: HNTE within reach)")
+        out("  check cases without the database: .venv/bin/python manage.py check_eligibility --json "
+            "ladder/examples/cases.json")
         mail = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
         where = f"files in {settings.EMAIL_FILE_PATH}" if mail == "filebased" else f"the {mail} email backend"
         out(f"Emails go to {where}; send the reminders now due: .venv/bin/python manage.py send_reminders")
