@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from ladder.engine.dates import add_months
 from ladder.engine.inputs import (
     ClockInputs,
     EntryInputs,
@@ -45,22 +46,40 @@ def _figure(facts: FirmFacts, year: int, name: str):
 
 
 def valid_on(certificate: dict, on: datetime.date) -> bool:
-    return (certificate["issued_on"] is None or certificate["issued_on"] <= on) and (
-        certificate["expires_on"] is None or certificate["expires_on"] >= on
-    )
+    """Granted and in force on ``on``. Without an expiry date the kind's validity from the issue
+    date decides (an HNTE certificate of 2015 is not valid today); a kind that does not expire,
+    or a certificate with neither date, stays valid while granted."""
+    issued, expires = certificate["issued_on"], certificate["expires_on"]
+    if issued is not None and issued > on:
+        return False
+    if expires is None and issued is not None and certificate["kind__validity_months"]:
+        expires = add_months(issued, certificate["kind__validity_months"]) - datetime.timedelta(days=1)
+    return expires is None or expires >= on
 
 
 def holds_valid(facts: FirmFacts, kind: str, on: datetime.date) -> bool:
     return any(c["kind__code"] == kind and valid_on(c, on) for c in facts.certificates)
 
 
+def clean_window(on: datetime.date, terms: CleanRecord) -> tuple[datetime.date, datetime.date]:
+    """The first and last day an incident spoils the record on ``on`` (both included)."""
+    if terms.days is not None:
+        return on - datetime.timedelta(days=terms.days - 1), on
+    first = datetime.date(on.year - terms.years, 1, 1)
+    return first, on if terms.current_year else datetime.date(on.year - 1, 12, 31)
+
+
 def clean_record(facts: FirmFacts, on: datetime.date, terms: CleanRecord) -> bool:
-    first = on.year - terms.years
-    last = on.year if terms.current_year else on.year - 1
-    return not any(
-        i["kind"] in terms.kinds and first <= i["occurred_on"].year <= last and i["occurred_on"] <= on
-        for i in facts.incidents
-    )
+    first, last = clean_window(on, terms)
+
+    def spoils(incident: dict) -> bool:
+        if incident["kind"] not in terms.kinds or incident["occurred_on"] > last:
+            return False
+        if incident["kind"] in terms.ongoing:  # on a list until taken off it
+            return incident["resolved_on"] is None or incident["resolved_on"] >= first
+        return incident["occurred_on"] >= first
+
+    return not any(spoils(i) for i in facts.incidents)
 
 
 def _recent(distinction: dict, on: datetime.date, years: int) -> bool:

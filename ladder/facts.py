@@ -135,7 +135,9 @@ def firm_facts(residencies: QuerySet[Residency], on: datetime.date) -> list[Firm
         ("kind", "level", "year", "awarded_on", "rank", "role", "valid_until", "title"),
     )
     incidents = _by_firm(
-        ComplianceIncident.objects.filter(occurred_on__lte=on), firm_ids, ("kind", "occurred_on")
+        ComplianceIncident.objects.filter(occurred_on__lte=on),
+        firm_ids,
+        ("kind", "occurred_on", "resolved_on"),
     )
     assessments = _by_firm(
         InnovationSelfAssessment.objects.filter(year__lte=on.year), firm_ids, ASSESSMENT_FIELDS
@@ -143,7 +145,7 @@ def firm_facts(residencies: QuerySet[Residency], on: datetime.date) -> list[Firm
     certificates = _by_firm(
         Certification.objects.filter(status=CertificationStatus.GRANTED, kind__ladder_rank__isnull=False),
         firm_ids,
-        ("kind__code", "kind__ladder_rank", "issued_on", "expires_on", "expires_precision"),
+        ("kind__code", "kind__ladder_rank", "kind__validity_months", "issued_on", "expires_on"),
     )
     equity = dict(
         FinancingEvent.objects.filter(

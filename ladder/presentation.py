@@ -8,7 +8,7 @@ Nothing here decides anything: it only formats what the engine decided.
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.formats import number_format
@@ -83,14 +83,15 @@ def label(rule: str, name: str) -> str:
     return str(LABELS.get(rule, {}).get(name, name.replace("_", " ")))
 
 
-def money(amount: Decimal | int) -> str:
+def money(amount: Decimal | int, *, rounding: str = ROUND_HALF_UP) -> str:
     # Grouped by thousands in every language, as the official forms and bank statements write it.
-    whole = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    whole = Decimal(amount).quantize(Decimal(1), rounding=rounding)
     return _("%(amount)s CNY") % {"amount": f"{whole:,}"}
 
 
 def percent(share: Decimal) -> str:
-    value = (Decimal(share) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # Rounded down, as the engine compares: 4.9999% must not read as the 5.0% it misses.
+    value = (Decimal(share) * 100).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
     return f"{number_format(value, 1)}%"
 
 
@@ -145,13 +146,9 @@ def show_threshold(criterion: Criterion) -> str:
 
 def _over_cap(criterion: Criterion) -> bool:
     """A cap (staff, revenue, assets) exceeded: the gap is the excess, not a shortfall."""
-    value, threshold = criterion.value, criterion.threshold
-    return (
-        isinstance(value, (int, Decimal))
-        and not isinstance(value, bool)
-        and isinstance(threshold, (int, Decimal))
-        and value > threshold
-    )
+    from ladder.standing import exceeds_cap  # the one definition; standing imports this module
+
+    return exceeds_cap(criterion)
 
 
 def gap_text(criterion: Criterion) -> str:
@@ -169,16 +166,17 @@ def gap_text(criterion: Criterion) -> str:
         return ngettext(
             "entered %(n)d day after the age limit", "entered %(n)d days after the age limit", int(gap)
         ) % {"n": gap}
-    over = _over_cap(criterion)
-    if over:
+    if _over_cap(criterion):
         return _("%(amount)s over the cap") % {"amount": money(gap) if unit == "cny" else gap}
     if unit == "cny":
+        # A shortfall is rounded up: the 0.01 CNY that an exclusive bound needs reads as 1 CNY.
+        amount = money(gap, rounding=ROUND_CEILING)
         if is_share(criterion):
             return _("%(threshold)s needs %(amount)s more") % {
                 "threshold": show_threshold(criterion),
-                "amount": money(gap),
+                "amount": amount,
             }
-        return _("needs %(amount)s more") % {"amount": money(gap)}
+        return _("needs %(amount)s more") % {"amount": amount}
     if unit == "staff":
         return ngettext("%(n)d more tech staff member", "%(n)d more tech staff", int(gap)) % {"n": gap}
     if unit == "points":
@@ -194,6 +192,17 @@ def gap_text(criterion: Criterion) -> str:
     return _("%(n)s more") % {"n": gap}
 
 
+def _points(rule: str, criterion: Criterion) -> str:
+    """TSME parts as "16 / 20" (points of the part's maximum); HNTE's banded parts as the band's
+    range "25–30", whose exact value is the experts' call."""
+    points, most = criterion.points, criterion.points_max
+    if points is None:
+        return ""
+    if most is None or most == points or criterion.name == "score":
+        return str(points)
+    return f"{points} / {most}" if rule == "tsme" else f"{points}–{most}"
+
+
 def rows(rule: str, criteria: dict[str, Criterion]) -> list[dict[str, Any]]:
     """The criteria of one evaluation as table rows for the panel and the exports."""
     return [
@@ -203,9 +212,7 @@ def rows(rule: str, criteria: dict[str, Criterion]) -> list[dict[str, Any]]:
             "met": c.met,
             "value": show_value(c),
             "threshold": show_threshold(c),
-            "points": ""
-            if c.points is None
-            else (f"{c.points}–{c.points_max}" if c.points_max not in (None, c.points) else str(c.points)),
+            "points": _points(rule, c),
             "gap": gap_text(c),
             "unverified": c.unverified,
             "self_assessed": c.self_assessed,
@@ -226,9 +233,8 @@ def summary(rule: str, criteria: dict[str, Criterion], *, eligible: bool = False
             return _("direct pass: %(routes)s") % {"routes": ", ".join(direct_pass_labels(direct.value))}
         return ""
     criteria = {n: c for n, c in criteria.items() if n != "direct_pass"}
-    parts = [
-        f"{label(rule, n)}: {gap_text(c) or _('not met')}" for n, c in criteria.items() if c.met is False
-    ]
+    not_met = _("not met")
+    parts = [f"{label(rule, n)}: {gap_text(c) or not_met}" for n, c in criteria.items() if c.met is False]
     missing = [label(rule, n) for n, c in criteria.items() if c.met is None]
     if missing:
         parts.append(_("missing: %(names)s") % {"names": ", ".join(missing)})

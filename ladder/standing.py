@@ -6,9 +6,9 @@ rule sets in force once, then pure evaluations. A rung's status is one of
 
 - ``eligible``: every criterion met (or, for TSME, a direct pass with the gates met);
 - ``within_reach``: not yet, but nothing unknown and at most ``max_failing`` criteria short, each
-  with a measurable gap (money, staff, points, a date), and a points gap no larger than
-  ``max_points``: our own heuristic for "worth a call this year", kept in settings
-  (``LADDER_WITHIN_REACH``), not an official rule;
+  with a measurable gap no larger than ``max_points`` points, ``max_staff`` tech staff or
+  ``max_cny`` yuan (a cap exceeded is never within reach): our own heuristic for "worth a call
+  this year", kept in settings (``LADDER_WITHIN_REACH``), not an official rule;
 - ``missing_data``: nothing fails outright, but inputs are missing;
 - ``not_eligible``: something fails that a year's work does not close.
 """
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
 
 from ladder import adapters
 from ladder.engine.evaluate import EVALUATORS
-from ladder.engine.result import Evaluation
+from ladder.engine.result import Criterion, Evaluation
 from ladder.engine.rules import NoRulesInForce, RuleSet, rules_in_force
 from ladder.facts import FirmFacts, firm_facts
 from ladder.selectors import rulesets_active
@@ -78,22 +79,51 @@ class FirmStanding:
         return bool(clock and self.facts.residency["exited_on"] is None and clock.extra["over_limit"])
 
 
+def exceeds_cap(criterion: Criterion) -> bool:
+    """A cap (staff, revenue, assets) exceeded: growing the firm does not close that gap."""
+    value, threshold = criterion.value, criterion.threshold
+    numbers = (int, Decimal)
+    return (
+        isinstance(value, numbers)
+        and not isinstance(value, bool)
+        and isinstance(threshold, numbers)
+        and value > threshold
+    )
+
+
+def _shortfalls(evaluation: Evaluation) -> list[Criterion]:
+    failing = [evaluation.criteria[name] for name in evaluation.failing]
+    if evaluation.rule != "tsme":
+        return failing
+    # The TSME score's parts are not conditions of their own: only the total and the gates
+    # decide. But a total that fails only because the tech-staff score is 0 is closed by
+    # hiring, so the tech-staff part stands for it.
+    shortfalls = [c for c in failing if c.name not in ("tech_staff", "rd", "ip", "direct_pass", "score")]
+    score = evaluation.criteria.get("score")
+    if score is not None and score.met is False:
+        staff = evaluation.criteria.get("tech_staff")
+        zero_staff = score.gap is None and staff is not None and staff.met is False
+        shortfalls.append(staff if zero_staff else score)
+    return shortfalls
+
+
+def _small(criterion: Criterion, terms: dict) -> bool:
+    limits = {"points": terms["max_points"], "staff": terms["max_staff"], "cny": terms["max_cny"]}
+    limit = limits.get(criterion.gap_unit)
+    return limit is None or criterion.gap <= limit
+
+
 def classify(evaluation: Evaluation) -> str:
     if evaluation.eligible:
         return ELIGIBLE
     terms = settings.LADDER_WITHIN_REACH
-    failing = [evaluation.criteria[name] for name in evaluation.failing]
-    closable = [c for c in failing if c.gap is not None and c.gap_unit != "days"]
-    if evaluation.rule == "tsme":
-        # The TSME score's parts are not conditions of their own: only the total (and the gates)
-        # decide, so a part without points is not a second shortfall.
-        failing = [c for c in failing if c.name not in ("tech_staff", "rd", "ip", "direct_pass")]
-        closable = [c for c in failing if c.gap is not None]
+    failing = _shortfalls(evaluation)
+    closable = [c for c in failing if c.gap is not None and c.gap_unit != "days" and not exceeds_cap(c)]
     if len(closable) < len(failing):
         return NOT_ELIGIBLE
     if evaluation.unknown:
         return MISSING_DATA
-    small = all(c.gap_unit != "points" or c.gap <= terms["max_points"] for c in failing)
+    small = all(_small(c, terms) for c in failing)
     return WITHIN_REACH if len(failing) <= terms["max_failing"] and small else NOT_ELIGIBLE
 
 

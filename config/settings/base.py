@@ -249,10 +249,13 @@ REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 900)
 REMINDER_DIGEST_WEEKS = env_int("REMINDER_DIGEST_WEEKS", 8, minimum=1)
 
 # The ladder pages' "within reach": not eligible yet, nothing unknown, at most max_failing
-# conditions short, each with a measurable gap, and a score no more than max_points short.
+# conditions short, each with a measurable gap: a score at most max_points short, at most
+# max_staff more tech staff, at most max_cny yuan more (R&D, revenue, investment).
 # Our own heuristic for "worth a call this year", not an official rule (those are in
 # ladder/rules/*.yaml with their documents).
 LADDER_WITHIN_REACH = {
     "max_failing": env_int("LADDER_WITHIN_REACH_MAX_FAILING", 2),
     "max_points": env_int("LADDER_WITHIN_REACH_MAX_POINTS", 10),
+    "max_staff": env_int("LADDER_WITHIN_REACH_MAX_STAFF", 3),
+    "max_cny": env_int("LADDER_WITHIN_REACH_MAX_CNY", 2_000_000),
 }

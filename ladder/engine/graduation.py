@@ -23,7 +23,10 @@ def evaluate_graduation(inputs: GraduationInputs, on: datetime.date, ruleset: Ru
             unit="cny",
             unverified=ruleset.is_unverified("data.graduation.angel_vc"),
         ),
-        "revenue_two_years": _revenue(inputs.yearly_revenues, data, ruleset),
+        # Only closed fiscal years count: a year not yet over has no revenue to add up.
+        "revenue_two_years": _revenue(
+            {year: amount for year, amount in inputs.yearly_revenues.items() if year < on.year}, data, ruleset
+        ),
         "listed_or_acquired": flag("listed_or_acquired", inputs.listed_or_acquired),
     }
     return Evaluation(

@@ -100,9 +100,11 @@ def growth_rate(values: tuple, two_year_formula: bool) -> tuple[str, Fraction | 
         x1, x2 = map(exact, values)
         if not two_year_formula:
             return "unknown", None
-        return ("zero", None) if x1 == 0 else ("rate", x2 / x1 - 1)
+        return ("zero", None) if x1 <= 0 else ("rate", x2 / x1 - 1)
     x1, x2, x3 = map(exact, values)
-    if x2 == 0:
+    # Negative net assets make the quotients meaningless (losses shrinking "grow" the ratio);
+    # the guide only provides for zero, so any base at or below zero scores 0 like it.
+    if x2 <= 0 or x1 < 0:
         return "zero", None
     if x1 == 0:
         return "rate", x3 / x2 - 1

@@ -39,12 +39,16 @@ DISTINCTION_LEVELS = ("international", "national", "industry", "provincial", "mu
 
 @dataclass(frozen=True)
 class CleanRecord:
-    """Which incidents spoil the record: their kinds, over the last ``years`` calendar years
-    before the evaluation's, and the evaluation's own year too when ``current_year``."""
+    """Which incidents spoil the record: their kinds, within a window before the evaluation date,
+    either ``years`` whole calendar years before its year (and its own year too when
+    ``current_year``) or the ``days`` before it. Kinds in ``ongoing`` are states (being on a
+    list): they spoil the record as long as they last into the window, whenever they began."""
 
     kinds: tuple[str, ...]
-    years: int
+    years: int | None
     current_year: bool
+    days: int | None
+    ongoing: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,25 @@ def _evidence(r: Reader, value: Any, *, tsme: bool) -> Evidence:
     value = r.mapping(value, path)
     parts = {"clean_record", "award", "standard", "rd_institution"} if tsme else {"clean_record"}
     r.no_extra(value, parts, path)
+    where = f"{path}.clean_record"
     clean = r.mapping(*r.at(value, path, "clean_record"))
-    r.no_extra(clean, {"kinds", "years", "current_year"}, f"{path}.clean_record")
+    r.no_extra(clean, {"kinds", "window", "ongoing"}, where)
+    window = r.mapping(*r.at(clean, where, "window"))
+    if set(window) == {"days"}:
+        years, current_year, days = None, False, r.integer(window["days"], f"{where}.window.days", minimum=1)
+    elif set(window) == {"years", "current_year"}:
+        years = r.integer(window["years"], f"{where}.window.years")
+        current_year = r.boolean(window["current_year"], f"{where}.window.current_year")
+        days = None
+    else:
+        raise r.error(f"{where}.window", _("give either days, or years and current_year"))
+    kinds = r.names(*r.at(clean, where, "kinds"), INCIDENT_KINDS)
     record = CleanRecord(
-        kinds=r.names(*r.at(clean, f"{path}.clean_record", "kinds"), INCIDENT_KINDS),
-        years=r.integer(*r.at(clean, f"{path}.clean_record", "years")),
-        current_year=r.boolean(*r.at(clean, f"{path}.clean_record", "current_year")),
+        kinds=kinds,
+        years=years,
+        current_year=current_year,
+        days=days,
+        ongoing=r.names(clean.get("ongoing", []), f"{where}.ongoing", kinds),
     )
     if not tsme:
         return Evidence(clean_record=record)

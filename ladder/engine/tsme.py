@@ -113,8 +113,14 @@ def _rd(inputs: TsmeInputs, data: TsmeData, unverified: bool) -> Criterion:
     # The firm picks the better option; with one option unknown the known one is a floor.
     chosen = max(known, key=lambda name: known[name]["points"])
     best = known[chosen]
-    gaps = [o["gap"] for o in known.values() if o["gap"] is not None]
     met = best["points"] > 0
+    # Short of points: the option needing the least R&D more is the way to go, and the
+    # threshold shown is that option's, so "2.0% needs 100,000 CNY more" reads true.
+    closest = [name for name in known if known[name]["gap"] is not None]
+    if not met and closest:
+        chosen = min(closest, key=lambda name: known[name]["gap"])
+        best = known[chosen]
+    gaps = [best["gap"]] if best["gap"] is not None else []
     return Criterion(
         name="rd",
         met=met,

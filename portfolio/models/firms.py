@@ -344,6 +344,7 @@ class YearlyFigures(Sourced):
         decimal_places=2,
         null=True,
         blank=True,
+        # xgettext:no-python-format
         help_text=_("HNTE condition 5 (国科发火〔2016〕32号): R&D spent in China ≥ 60% of all R&D."),
     )
     high_tech_revenue = models.DecimalField(
@@ -352,6 +353,7 @@ class YearlyFigures(Sourced):
         decimal_places=2,
         null=True,
         blank=True,
+        # xgettext:no-python-format
         help_text=_("HNTE condition 6 (国科发火〔2016〕32号): ≥ 60% of the latest fiscal year's revenue."),
     )
     total_assets = models.DecimalField(
@@ -403,6 +405,7 @@ class YearlyFigures(Sourced):
         _("R&D / tech staff"),
         null=True,
         blank=True,
+        # xgettext:no-python-format
         help_text=_(
             "Technology staff. TSME tech-staff share (国科发政〔2017〕115号; part-time and temporary "
             "staff only after 6 months' work in the year); HNTE condition 4 (国科发火〔2016〕32号): "

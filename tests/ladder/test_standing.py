@@ -83,14 +83,59 @@ def test_unknown_audited_taxation_is_missing_data_not_a_failure():
     assert s.statuses["tsme"] == MISSING_DATA
 
 
-def test_incident_this_year_or_last_fails_tsme_but_hnte_looks_at_last_year_only():
+@pytest.mark.parametrize(
+    ("occurred_on", "tsme_clean", "hnte_clean"),
+    [
+        (datetime.date(2026, 2, 1), False, False),
+        (datetime.date(2025, 7, 2), False, False),  # 365 days before 2026-07-01, counted inclusive
+        (datetime.date(2025, 7, 1), False, True),  # 366 days: outside HNTE's year, inside TSME's
+        (datetime.date(2025, 1, 1), False, True),
+        (datetime.date(2024, 12, 31), True, True),
+    ],
+)
+def test_tsme_counts_calendar_years_hnte_the_365_days_before(occurred_on, tsme_clean, hnte_clean):
     firm, residency = firm_with_years()
     figures(firm, 2025)
-    IncidentFactory(firm=firm, occurred_on=datetime.date(2026, 2, 1))
+    IncidentFactory(firm=firm, occurred_on=occurred_on)
     s = standing_of(residency)
-    assert s.evaluations["tsme"].criteria["clean_record"].met is False
-    assert s.evaluations["hnte"].criteria["clean_record"].met is True
-    assert s.statuses["tsme"] == NOT_ELIGIBLE
+    assert s.evaluations["tsme"].criteria["clean_record"].met is tsme_clean
+    assert s.evaluations["hnte"].criteria["clean_record"].met is hnte_clean
+    if not tsme_clean:
+        assert s.statuses["tsme"] == NOT_ELIGIBLE
+
+
+def test_a_list_counts_while_the_firm_is_on_it():
+    firm, residency = firm_with_years()
+    figures(firm, 2025)
+    incident = IncidentFactory(
+        firm=firm, kind="abnormal_operation_list", occurred_on=datetime.date(2021, 3, 1)
+    )
+    assert standing_of(residency).evaluations["tsme"].criteria["clean_record"].met is False
+    incident.resolved_on = datetime.date(2024, 12, 31)
+    incident.save()
+    assert standing_of(residency).evaluations["tsme"].criteria["clean_record"].met is True
+
+
+def test_an_hnte_certificate_without_expiry_lapses_after_its_validity():
+    firm, residency = firm_with_years()
+    CertificationFactory(firm=firm, issued_on=datetime.date(2015, 1, 1), expires_on=None)
+    s = standing_of(residency)
+    assert s.current_rank == 0
+    assert s.evaluations["graduation"].criteria["hnte"].met is False
+
+
+def test_an_exceeded_cap_is_never_within_reach():
+    firm, residency = firm_with_years()
+    figures(firm, 2025, employees=900, rd_staff=300)
+    assert standing_of(residency).statuses["tsme"] == NOT_ELIGIBLE
+
+
+def test_a_zero_tech_staff_score_is_within_reach_when_one_hire_fixes_it():
+    firm, residency = firm_with_years()
+    figures(firm, 2025, employees=100, rd_staff=9)
+    s = standing_of(residency)
+    assert s.evaluations["tsme"].score >= 60
+    assert s.statuses["tsme"] == WITHIN_REACH
 
 
 def test_incident_two_years_ago_no_longer_counts():

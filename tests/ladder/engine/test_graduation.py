@@ -52,3 +52,11 @@ def test_names(incubation_rules):
         "revenue_two_years",
         "listed_or_acquired",
     ]
+
+
+def test_the_year_not_yet_closed_does_not_count(incubation_rules):
+    # On 2025-06-01, 2025's revenue is not a closed year: 2024 + 2025 must not add up.
+    criterion = run(incubation_rules, yearly_revenues={2024: D(6_000_000), 2025: D(4_000_001)}).criteria[
+        "revenue_two_years"
+    ]
+    assert criterion.met is False

@@ -147,3 +147,12 @@ def test_computed_score_70_fails_71_passes_on_the_conservative_low_end(hnte_rule
 def test_a_given_score_wins_over_the_parts(hnte_rules):
     hnte = evaluate_hnte(HnteInputs(innovation_score=75, innovation=FULL), ON, hnte_rules)
     assert hnte.criteria["innovation_score"].points == 75
+
+
+@pytest.mark.parametrize(
+    "values",
+    [(D(-1_000_000), D(-2_000_000), D(-4_000_000)), (D(100), D(-50), D(200)), (D(-100), D(50), D(200))],
+)
+def test_negative_net_assets_score_zero_not_a_growth(values):
+    # −1M → −2M → −4M is getting worse, yet the quotients would read as 100% growth.
+    assert growth_rate(values, True) == ("zero", None)

@@ -187,3 +187,15 @@ def test_more_tech_staff_never_lowers_the_score(tsme_rules, employees, tech, mor
     high = evaluate_tsme(replace(FULL, employees=employees, tech_staff=higher), ON, tsme_rules)
     assert high.score >= low.score
     assert high.eligible >= low.eligible
+
+
+def test_rd_gap_and_threshold_come_from_the_same_option(tsme_rules):
+    # Revenue 10M, R&D 100k (1% of revenue, 0 points); total cost 1.05M (9.5%, 0 points).
+    # Option 2 is the closer: 10% of cost needs x with (100k + x) / (1.05M + x) >= 10%.
+    criterion = run(
+        tsme_rules, revenue=D(10_000_000), rd_expense=D(100_000), total_cost=D(1_050_000)
+    ).criteria["rd"]
+    assert criterion.met is False
+    assert criterion.threshold == D("0.10")
+    assert criterion.gap == D(5_556)
+    assert criterion.detail["chosen"] == "total_cost"
