@@ -405,8 +405,8 @@ class YearlyFigures(Sourced):
         _("R&D / tech staff"),
         null=True,
         blank=True,
-        # xgettext:no-python-format
         help_text=_(
+            # xgettext:no-python-format
             "Technology staff. TSME tech-staff share (国科发政〔2017〕115号; part-time and temporary "
             "staff only after 6 months' work in the year); HNTE condition 4 (国科发火〔2016〕32号): "
             "≥ 10% of the year's staff."
