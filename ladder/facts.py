@@ -54,22 +54,8 @@ FIRM_FIELDS = (
     "market_status_since",
 )
 
-FIGURE_FIELDS = (
-    "year",
-    "revenue",
-    "rd_expense",
-    "rd_expense_domestic",
-    "high_tech_revenue",
-    "total_assets",
-    "total_liabilities",
-    "total_cost",
-    "employees",
-    "rd_staff",
-    "ip_class1",
-    "ip_class2",
-    "results_converted",
-    "angel_vc_received",
-)
+# Every figure the portfolio keeps (the partner API's and the ladder's own), with the year.
+FIGURE_FIELDS = ("year", *YearlyFigures.FIGURES, *YearlyFigures.LADDER_FIGURES)
 
 ASSESSMENT_FIELDS = (
     "year",
