@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import Organisation, User
+from ladder.selectors import rulesets_active
+from ladder.standing import FirmStanding, standings
 from partners.models import ApiKey, BankRecommendation, Consent, LoanApplication, LoanDecision
 from portfolio.choices import FinancingKind, LoanStatus, RecordOrigin
 from portfolio.models import (
@@ -108,12 +111,15 @@ def firm_rows_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = N
     return firms_visible_to(viewer, now=now).values(*FIRM_FIELDS)
 
 
-def firm_rows_complete(viewer: ApiViewer, firms: list[dict]) -> list[dict]:
-    """Adds to each firm row what a lender looks at, in four queries whatever the page size.
+def firm_rows_complete(
+    viewer: ApiViewer, firms: list[dict], *, on: datetime.date | None = None
+) -> list[dict]:
+    """Adds to each firm row what a lender looks at, in twelve queries whatever the page size.
 
     ``current_residency`` (the latest open one, or None), ``certifications`` (by ladder rank,
-    newest first), ``financing`` (the events the viewer may see) and ``latest_figures`` (None
-    without figures).
+    newest first), ``financing`` (the events the viewer may see), ``latest_figures`` (None
+    without figures): four queries; and ``ladder`` (``ladder_summaries``, on ``on``, today by
+    default): eight.
     Each query reads only the rows and columns shown, by the firm foreign-key indexes.
     """
     if not firms:
@@ -138,7 +144,7 @@ def firm_rows_complete(viewer: ApiViewer, firms: list[dict]) -> list[dict]:
     )
     by_id = {}
     for firm in firms:
-        firm.update(current_residency=None, certifications=[], financing=[], latest_figures=None)
+        firm.update(current_residency=None, certifications=[], financing=[], latest_figures=None, ladder=None)
         by_id[firm["id"]] = firm
     for row in residencies:  # latest first: the first one seen is the current one
         firm = by_id[row["firm_id"]]
@@ -150,7 +156,77 @@ def firm_rows_complete(viewer: ApiViewer, firms: list[dict]) -> list[dict]:
         by_id[row["firm_id"]]["financing"].append(row)
     for row in figures:
         by_id[row["firm_id"]]["latest_figures"] = row
+    for firm_id, summary in ladder_summaries(ids, on or timezone.localdate()).items():
+        by_id[firm_id]["ladder"] = summary
     return firms
+
+
+def ladder_residencies(firm_ids: list[int]) -> QuerySet[Residency]:
+    """One residency per firm, the one its ladder standing is read from: the open one, else the
+    latest (as the firm's ladder panel)."""
+    chosen = (
+        Residency.objects.filter(firm=OuterRef("firm"))
+        .order_by(F("exited_on").desc(nulls_first=True), "-entered_on", "-pk")
+        .values("pk")[:1]
+    )
+    return Residency.objects.filter(firm_id__in=firm_ids, pk=Subquery(chosen))
+
+
+RUNG_NAMES = {0: "none", 1: "tsme", 2: "hnte", 3: "listing"}
+# The HNTE conditions a lender sees met, not met or unknown (the engine's criteria, by name).
+HNTE_CONDITIONS = (
+    "registered_one_year",
+    "core_ip",
+    "high_tech_field",
+    "tech_staff",
+    "rd_ratio",
+    "rd_domestic",
+    "high_tech_revenue",
+    "innovation_score",
+    "clean_record",
+)
+
+
+def ladder_summaries(firm_ids: list[int], on: datetime.date) -> dict[int, dict]:
+    """What a lender may see of each firm's ladder standing on ``on``, by firm id (a firm without
+    residency is absent): eight queries (the rule sets, then the facts) whatever the count.
+
+    Only conclusions leave here: statuses, eligibility, the TSME score (computed from figures)
+    and which HNTE conditions are met. Nothing of the firm's innovation self-assessment (its
+    parts, the innovation score, its gap) is put in a row, so no serializer can show it.
+    """
+    if not firm_ids:
+        return {}
+    found = standings(ladder_residencies(firm_ids), on, rulesets=rulesets_active())
+    return {standing.facts.firm_id: ladder_summary(standing) for standing in found}
+
+
+def ladder_summary(standing: FirmStanding) -> dict:
+    tsme, hnte = standing.evaluations.get("tsme"), standing.evaluations.get("hnte")
+    return {
+        "evaluated_on": standing.on,
+        "current_rung": RUNG_NAMES[standing.current_rank],
+        "next_rung": standing.next_rung,
+        "tsme": None
+        if tsme is None
+        else {
+            "status": standing.statuses["tsme"],
+            "eligible": tsme.eligible,
+            "score": tsme.score,
+            "rules_version": tsme.rules_version,
+        },
+        "hnte": None
+        if hnte is None
+        else {
+            "status": standing.statuses["hnte"],
+            "eligible": hnte.eligible,
+            "rules_version": hnte.rules_version,
+            "conditions": {
+                name: criterion.met if (criterion := hnte.criteria.get(name)) else None
+                for name in HNTE_CONDITIONS
+            },
+        },
+    }
 
 
 def firms_changed_since(

@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS |= {
         "FinancingKindEnum": "portfolio.choices.FinancingKind",
         "InstrumentEnum": "portfolio.choices.Instrument",
         "DatePrecisionEnum": "portfolio.choices.DatePrecision",
+        "LadderStatusEnum": "partners.api.serializers.LADDER_STATUSES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ladder.standing import ELIGIBLE, MISSING_DATA, NOT_ELIGIBLE, WITHIN_REACH
 from partners.api.fields import MoneyField, StrictDateField, StrictIntegerField
 from partners.models import BankRecommendation, LoanApplication, LoanDecision
 from partners.selectors import FIRM_FIELDS
@@ -114,6 +115,129 @@ class YearlyFiguresSerializer(serializers.ModelSerializer):
         fields = ["year", *YearlyFigures.FIGURES, "updated_at"]
 
 
+# --- the certification ladder (partners.selectors.ladder_summary) ---
+
+LADDER_STATUSES = [
+    (ELIGIBLE, _("eligible")),
+    (WITHIN_REACH, _("within reach")),
+    (MISSING_DATA, _("missing data")),
+    (NOT_ELIGIBLE, _("not eligible")),
+]
+RUNGS = [("none", _("none")), ("tsme", _("TSME")), ("hnte", _("HNTE")), ("listing", _("listing"))]
+ELIGIBLE_HELP = _(
+    "Our evaluation against the official rules on evaluated_on, from the data the incubator holds; "
+    "not a certificate or registration, which only the competent authority grants."
+)
+
+
+def ladder_status_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=LADDER_STATUSES,
+        read_only=True,
+        help_text=_(
+            "eligible: every condition met on evaluated_on (our evaluation, not a certificate); "
+            "within_reach: not yet, but no data missing and only one or two conditions short, each by "
+            "a measurable amount (our own estimate of what a year's work can close, not an official "
+            "rule); missing_data: nothing fails outright, but data the rules need is missing; "
+            "not_eligible: a condition fails that a year's work does not close."
+        ),
+    )
+
+
+def condition_field(help_text) -> serializers.BooleanField:
+    return serializers.BooleanField(read_only=True, allow_null=True, help_text=help_text)
+
+
+class TsmeSummarySerializer(serializers.Serializer):
+    status = ladder_status_field()
+    eligible = serializers.BooleanField(read_only=True, help_text=ELIGIBLE_HELP)
+    score = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The tech-based SME evaluation score (tech staff, R&D, intellectual property), computed from "
+            "the last closed year's figures; null while a figure it needs is missing."
+        ),
+    )
+    rules_version = serializers.CharField(
+        read_only=True, help_text=_("Version of the rules evaluated, e.g. tsme-2022.")
+    )
+
+
+class HnteConditionsSerializer(serializers.Serializer):
+    """Each HNTE condition: true met, false not met, null unknown (data missing)."""
+
+    registered_one_year = condition_field(_("Registered for at least one year."))
+    core_ip = condition_field(_("Owns intellectual property supporting its core products."))
+    high_tech_field = condition_field(_("Its core technology is in a supported high-tech field."))
+    tech_staff = condition_field(_("Share of tech staff in the workforce reaches the official minimum."))
+    rd_ratio = condition_field(_("R&D expense over revenue, over the last three years, reaches its tier."))
+    rd_domestic = condition_field(_("Share of R&D expense spent in China reaches the official minimum."))
+    high_tech_revenue = condition_field(
+        _("Share of last year's revenue from high-tech products and services reaches the official minimum.")
+    )
+    innovation_score = condition_field(
+        _(
+            "The innovation-capability score reaches the pass mark. It rests in part on the firm's own "
+            "self-assessment of the expert-scored items, which is not shared: neither the score nor its "
+            "parts are shown."
+        )
+    )
+    clean_record = condition_field(
+        _("No major safety or quality accident and no environmental violation in the year before.")
+    )
+
+
+class HnteSummarySerializer(serializers.Serializer):
+    status = ladder_status_field()
+    eligible = serializers.BooleanField(read_only=True, help_text=ELIGIBLE_HELP)
+    rules_version = serializers.CharField(
+        read_only=True, help_text=_("Version of the rules evaluated, e.g. hnte-2016.")
+    )
+    conditions = HnteConditionsSerializer(read_only=True)
+
+
+class LadderSummarySerializer(serializers.Serializer):
+    evaluated_on = serializers.DateField(read_only=True, help_text=_("The day of the evaluation: today."))
+    current_rung = serializers.ChoiceField(
+        choices=RUNGS,
+        read_only=True,
+        help_text=_(
+            "The highest rung the firm holds on evaluated_on: a TSME registration or HNTE certificate "
+            "in force in the incubator's records, or listing (listed, quoted or acquired)."
+        ),
+    )
+    next_rung = serializers.ChoiceField(
+        choices=RUNGS[1:], read_only=True, help_text=_("The rung to work on next.")
+    )
+    tsme = TsmeSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Tech-based SME (科技型中小企业) evaluation; null when no rules are in force."),
+    )
+    hnte = HnteSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "High and new technology enterprise (高新技术企业) evaluation; null when no rules are in force."
+        ),
+    )
+
+
+def represent_ladder(row: Mapping) -> dict:
+    tsme, hnte = row["tsme"], row["hnte"]
+    return {
+        **represent_row(LadderSummarySerializer, row),
+        "tsme": None if tsme is None else represent_row(TsmeSummarySerializer, tsme),
+        "hnte": None
+        if hnte is None
+        else {
+            **represent_row(HnteSummarySerializer, hnte),
+            "conditions": represent_row(HnteConditionsSerializer, hnte["conditions"]),
+        },
+    }
+
+
 FUNDED_LOAN_STATUSES = {
     "",
     LoanStatus.DISBURSED,
@@ -180,6 +304,15 @@ class FirmSerializer(serializers.ModelSerializer):
     certifications = CertificationStatusSerializer(many=True, read_only=True)
     financing_summary = FinancingSummarySerializer(read_only=True)
     latest_figures = YearlyFiguresSerializer(read_only=True, allow_null=True)
+    ladder = LadderSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Where the firm stands on the certification ladder today (TSME, then HNTE, then listing), "
+            "evaluated on its open residency, else its latest; null for a firm without residency. "
+            "Conclusions only: no self-assessment detail."
+        ),
+    )
 
     class Meta:
         model = Firm
@@ -189,6 +322,7 @@ class FirmSerializer(serializers.ModelSerializer):
             "certifications",
             "financing_summary",
             "latest_figures",
+            "ladder",
         ]
 
     def to_representation(self, firm: Mapping) -> dict:
@@ -203,6 +337,7 @@ class FirmSerializer(serializers.ModelSerializer):
             FinancingSummarySerializer, financing_summary(firm["financing"])
         )
         data["latest_figures"] = None if figures is None else represent_row(YearlyFiguresSerializer, figures)
+        data["ladder"] = None if firm["ladder"] is None else represent_ladder(firm["ladder"])
         return data
 
 

@@ -132,8 +132,12 @@ class FirmListView(ApiView, generics.ListAPIView):
         description=_(
             "Firms with a data-sharing consent in force for your organisation (staff: the firms of their "
             "incubators): profile, current residency, certification statuses with expiry, financing "
-            "summary and the latest yearly figures. Cursor-paginated; use `updated_since` for "
-            "incremental sync. `ordering` is one of id, name, updated_at (prefix - for descending)."
+            "summary, the latest yearly figures and the certification-ladder summary (`ladder`: the "
+            "rung held, and TSME and HNTE eligibility as we evaluate it today against the official "
+            "rules; not a certificate, and without the firm's self-assessment). Cursor-paginated; use "
+            "`updated_since` for incremental sync (the ladder summary is evaluated on each request's "
+            "date and can change without the firm being updated). `ordering` is one of id, name, "
+            "updated_at (prefix - for descending)."
         ),
     )
     def get(self, request: Request, *args, **kwargs) -> Response:

@@ -171,13 +171,26 @@ def expected(firm, residency, figures) -> dict:
     }
 
 
+def without_ladder(entry: dict) -> dict:
+    """The entry without its ladder summary (evaluated today: tests/partners/api/test_ladder_summary.py),
+    checked here for the rung the firm holds."""
+    ladder = entry.pop("ladder")
+    assert ladder["evaluated_on"] == timezone.localdate().isoformat()
+    assert (ladder["current_rung"], ladder["next_rung"]) == ("hnte", "listing")
+    assert set(ladder["tsme"]) == {"status", "eligible", "score", "rules_version"}
+    assert set(ladder["hnte"]) == {"status", "eligible", "rules_version", "conditions"}
+    return entry
+
+
 def test_list_shows_every_field_of_a_firm(api, full_firm):
-    assert api.get("/api/v1/firms/").json()["results"] == [expected(*full_firm)]
+    [entry] = api.get("/api/v1/firms/").json()["results"]
+    assert without_ladder(entry) == expected(*full_firm)
 
 
 def test_detail_shows_what_the_list_shows(api, full_firm):
     firm = full_firm[0]
-    assert api.get(f"/api/v1/firms/{firm.pk}/").json() == expected(*full_firm)
+    assert api.get(f"/api/v1/firms/{firm.pk}/").json() == api.get("/api/v1/firms/").json()["results"][0]
+    assert without_ladder(api.get(f"/api/v1/firms/{firm.pk}/").json()) == expected(*full_firm)
 
 
 def test_a_firm_with_nothing_attached_has_empty_sections(api, consented_firm):
@@ -198,4 +211,5 @@ def test_a_firm_with_nothing_attached_has_empty_sections(api, consented_firm):
             "last_financing_on": None,
         },
         "latest_figures": None,
+        "ladder": None,
     }

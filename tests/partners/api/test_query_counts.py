@@ -7,12 +7,15 @@ from django.db import connection
 
 from partners.services.loans import loan_apply, loan_decide
 from tests.factories import (
+    AwardFactory,
     CertificationFactory,
     ConsentFactory,
     FinancingEventFactory,
     FirmFactory,
+    IncidentFactory,
     RecommendationFactory,
     ResidencyFactory,
+    SelfAssessmentFactory,
     YearlyFiguresFactory,
 )
 
@@ -20,9 +23,12 @@ pytestmark = pytest.mark.django_db
 
 # The access-log row and its firm links: one statement on PostgreSQL, two (one transaction) elsewhere.
 ACCESS_LOG_QUERIES = 1 if connection.vendor == "postgresql" else 2
+# The ladder summary: the rule sets, then the firms' facts (the chosen residencies, figures,
+# distinctions, incidents, self-assessments, certificates, equity).
+LADDER_QUERIES = 8
 # key lookup, last-used update, page, 4 detail queries (open residencies, certifications,
-# visible financing, latest figures), the access log
-FIRM_LIST_QUERIES = 7 + ACCESS_LOG_QUERIES
+# visible financing, latest figures), the ladder, the access log
+FIRM_LIST_QUERIES = 7 + LADDER_QUERIES + ACCESS_LOG_QUERIES
 # key lookup, last-used update, firm visible?, page, the access log
 NESTED_LIST_QUERIES = 4 + ACCESS_LOG_QUERIES
 
@@ -36,6 +42,9 @@ def consented_firms(bank, n: int) -> list:
         YearlyFiguresFactory(firm=firm, year=2023)
         YearlyFiguresFactory(firm=firm, year=2024)
         FinancingEventFactory(firm=firm, occurred_on=datetime.date(2024, 1, 1 + i % 28))
+        AwardFactory(firm=firm)
+        IncidentFactory(firm=firm)
+        SelfAssessmentFactory(firm=firm)
         firms.append(firm)
     return firms
 
@@ -58,6 +67,14 @@ def test_firm_list_with_every_filter_query_count(api, bank, n, django_assert_num
     with django_assert_num_queries(FIRM_LIST_QUERIES):
         response = api.get(url)
     assert len(response.json()["results"]) == n
+
+
+def test_firm_detail_query_count(api, bank, django_assert_num_queries):
+    firm = consented_firms(bank, 1)[0]
+    # the list's queries, the page being the firm itself
+    with django_assert_num_queries(FIRM_LIST_QUERIES):
+        response = api.get(f"/api/v1/firms/{firm.pk}/")
+    assert response.json()["ladder"]["tsme"]["status"]
 
 
 def test_latest_figures_are_the_latest_year(api, bank):
