@@ -176,6 +176,10 @@ class YearlyFiguresInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
     fields = ["year", *YearlyFigures.FIGURES, *YearlyFigures.LADDER_FIGURES]
 
+    def get_queryset(self, request):
+        # The row title names the firm (__str__): one join, not a query per year.
+        return super().get_queryset(request).select_related("firm")
+
 
 class MilestoneInline(ScopedInlineMixin, admin.TabularInline):
     model = Milestone
