@@ -130,7 +130,7 @@ def candidate_rows(request: HttpRequest, on: datetime.date) -> tuple[list[Row], 
     if query:
         residencies = residencies.filter(firm__name__icontains=query)
     rule = _rule_of(view)
-    all_rows = [Row(s, rule) for s in standings(residencies, on)]
+    all_rows = [Row(s, rule) for s in standings(residencies, on, rules=(rule,))]
     counts = {s: 0 for s in STATUSES}
     for row in all_rows:
         if row.status in counts:

@@ -171,10 +171,20 @@ def rulesets_on(on: datetime.date, rulesets: tuple[RuleSet, ...] | None = None) 
 
 
 def standings(
-    residencies: QuerySet[Residency], on: datetime.date, *, rulesets: tuple[RuleSet, ...] | None = None
+    residencies: QuerySet[Residency],
+    on: datetime.date,
+    *,
+    rulesets: tuple[RuleSet, ...] | None = None,
+    rules: tuple[str, ...] | None = None,
 ) -> list[FirmStanding]:
-    """Every residency's standing on ``on``: eight queries, however many residencies."""
+    """Every residency's standing on ``on``: eight queries, however many residencies.
+
+    ``rules`` narrows the evaluations to those a caller shows (a list of one rung need not
+    score the others for ten thousand firms); all of them by default.
+    """
     in_force = rulesets_on(on, rulesets)
+    if rules is not None:
+        in_force = {rule: ruleset for rule, ruleset in in_force.items() if rule in rules}
     return [standing_of(facts, on, in_force) for facts in firm_facts(residencies, on)]
 
 

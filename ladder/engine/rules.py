@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,13 @@ class RuleSet:
 
     def is_unverified(self, path: str) -> bool:
         """Whether the value at ``path`` ("data.clock") or anything under or above it is unverified."""
-        return any(u == path or u.startswith(path + ".") or path.startswith(u + ".") for u in self.unverified)
+        return _is_unverified(self.unverified, path)
+
+
+@lru_cache(maxsize=4096)
+def _is_unverified(unverified: tuple[str, ...], path: str) -> bool:
+    # Asked for every criterion of every firm: the answer depends on the two strings only.
+    return any(u == path or u.startswith(path + ".") or path.startswith(u + ".") for u in unverified)
 
 
 def parse_ruleset(raw: Mapping[str, Any], *, rule: str | None = None) -> RuleSet:
