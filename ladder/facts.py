@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
+from ladder.engine.rule_data import INNOVATION_SELF_ASSESSED_PARTS
 from portfolio.choices import CertificationStatus, FinancingKind, Instrument
 from portfolio.models import (
     Certification,
@@ -57,17 +58,8 @@ FIRM_FIELDS = (
 # Every figure the portfolio keeps (the partner API's and the ladder's own), with the year.
 FIGURE_FIELDS = ("year", *YearlyFigures.FIGURES, *YearlyFigures.LADDER_FIGURES)
 
-ASSESSMENT_FIELDS = (
-    "year",
-    "ip_advancement",
-    "ip_core_support",
-    "ip_how_obtained",
-    "ip_standards_bonus",
-    "rd_management",
-    "rd_institution",
-    "conversion_incentives",
-    "training_rewards",
-)
+# The parts of the innovation score a firm assesses itself, as the engine names them.
+ASSESSMENT_FIELDS = ("year", *INNOVATION_SELF_ASSESSED_PARTS)
 
 
 @dataclass

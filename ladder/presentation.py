@@ -144,13 +144,6 @@ def show_threshold(criterion: Criterion) -> str:
     return show(threshold, share=is_share(criterion))
 
 
-def _over_cap(criterion: Criterion) -> bool:
-    """A cap (staff, revenue, assets) exceeded: the gap is the excess, not a shortfall."""
-    from ladder.standing import exceeds_cap  # the one definition; standing imports this module
-
-    return exceeds_cap(criterion)
-
-
 def gap_text(criterion: Criterion) -> str:
     """How far a criterion that is not met is from being met, in plain terms, or why it is unknown."""
     if criterion.met is None:
@@ -166,7 +159,7 @@ def gap_text(criterion: Criterion) -> str:
         return ngettext(
             "entered %(n)d day after the age limit", "entered %(n)d days after the age limit", int(gap)
         ) % {"n": gap}
-    if _over_cap(criterion):
+    if criterion.exceeds_cap:
         return _("%(amount)s over the cap") % {"amount": money(gap) if unit == "cny" else gap}
     if unit == "cny":
         # A shortfall is rounded up: the 0.01 CNY that an exclusive bound needs reads as 1 CNY.

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -79,18 +78,6 @@ class FirmStanding:
         return bool(clock and self.facts.residency["exited_on"] is None and clock.extra["over_limit"])
 
 
-def exceeds_cap(criterion: Criterion) -> bool:
-    """A cap (staff, revenue, assets) exceeded: growing the firm does not close that gap."""
-    value, threshold = criterion.value, criterion.threshold
-    numbers = (int, Decimal)
-    return (
-        isinstance(value, numbers)
-        and not isinstance(value, bool)
-        and isinstance(threshold, numbers)
-        and value > threshold
-    )
-
-
 def _shortfalls(evaluation: Evaluation) -> list[Criterion]:
     failing = [evaluation.criteria[name] for name in evaluation.failing]
     if evaluation.rule != "tsme":
@@ -118,7 +105,7 @@ def classify(evaluation: Evaluation) -> str:
         return ELIGIBLE
     terms = settings.LADDER_WITHIN_REACH
     failing = _shortfalls(evaluation)
-    closable = [c for c in failing if c.gap is not None and c.gap_unit != "days" and not exceeds_cap(c)]
+    closable = [c for c in failing if c.gap is not None and c.gap_unit != "days" and not c.exceeds_cap]
     if len(closable) < len(failing):
         return NOT_ELIGIBLE
     if evaluation.unknown:

@@ -34,6 +34,18 @@ class Criterion:
     # Free detail for the panel, e.g. both TSME R&D options or the innovation-score parts.
     detail: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def exceeds_cap(self) -> bool:
+        """A cap (staff, revenue, assets) exceeded: the gap is the excess, which growing the
+        firm does not close."""
+        numbers = (int, Decimal)
+        return (
+            isinstance(self.value, numbers)
+            and not isinstance(self.value, bool)
+            and isinstance(self.threshold, numbers)
+            and self.value > self.threshold
+        )
+
 
 @dataclass(frozen=True)
 class Evaluation:
