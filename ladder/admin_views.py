@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import tablib
 from django.core.paginator import Paginator
-from django.db.models import F, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from ladder.standing import (
     STATUSES,
     WITHIN_REACH,
     FirmStanding,
+    ladder_residencies,
     standings,
     windows_for,
 )
@@ -215,13 +215,7 @@ def who_can_apply_view(model_admin, request: HttpRequest) -> HttpResponse:
 def panel_context(firm_id: int, on: datetime.date | None = None) -> dict | None:
     """The firm's ladder panel: every rule evaluated for its open residency (or its latest)."""
     on = on or timezone.localdate()
-    # The open residency, else the latest one.
-    latest = (
-        Residency.objects.filter(firm_id=firm_id)
-        .order_by(F("exited_on").desc(nulls_first=True), "-entered_on")
-        .values_list("pk", flat=True)[:1]
-    )
-    found = standings(Residency.objects.filter(pk=Subquery(latest)), on)
+    found = standings(ladder_residencies([firm_id]), on)
     if not found:
         return None
     standing = found[0]

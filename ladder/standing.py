@@ -19,7 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from ladder import adapters
 from ladder.engine.evaluate import EVALUATORS
@@ -155,6 +155,17 @@ def rulesets_on(on: datetime.date, rulesets: tuple[RuleSet, ...] | None = None) 
         except NoRulesInForce as exc:
             result[rule] = str(exc)
     return result
+
+
+def ladder_residencies(firm_ids: list[int]) -> QuerySet[Residency]:
+    """One residency per firm, the one its standing is read from: the open one, else the latest
+    (the firm's panel and the partner API alike)."""
+    chosen = (
+        Residency.objects.filter(firm=OuterRef("firm"))
+        .order_by(F("exited_on").desc(nulls_first=True), "-entered_on", "-pk")
+        .values("pk")[:1]
+    )
+    return Residency.objects.filter(firm_id__in=firm_ids, pk=Subquery(chosen))
 
 
 def standings(

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from ladder.selectors import rulesets_active
-from ladder.standing import FirmStanding, standings
+from ladder.standing import FirmStanding, ladder_residencies, standings
 from partners.models import ApiKey, BankRecommendation, Consent, LoanApplication, LoanDecision
 from portfolio.choices import FinancingKind, LoanStatus, RecordOrigin
 from portfolio.models import (
@@ -159,17 +159,6 @@ def firm_rows_complete(
     for firm_id, summary in ladder_summaries(ids, on or timezone.localdate()).items():
         by_id[firm_id]["ladder"] = summary
     return firms
-
-
-def ladder_residencies(firm_ids: list[int]) -> QuerySet[Residency]:
-    """One residency per firm, the one its ladder standing is read from: the open one, else the
-    latest (as the firm's ladder panel)."""
-    chosen = (
-        Residency.objects.filter(firm=OuterRef("firm"))
-        .order_by(F("exited_on").desc(nulls_first=True), "-entered_on", "-pk")
-        .values("pk")[:1]
-    )
-    return Residency.objects.filter(firm_id__in=firm_ids, pk=Subquery(chosen))
 
 
 RUNG_NAMES = {0: "none", 1: "tsme", 2: "hnte", 3: "listing"}
