@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "portfolio",
     "partners",
     "ladder",
+    "figures",
 ]
 
 MIDDLEWARE = [

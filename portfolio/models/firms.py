@@ -11,10 +11,17 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Language
 from portfolio.choices import DatePrecision, ExitReason, MarketStatus, TechField
 from portfolio.models.base import Sourced
+from portfolio.models.torch_fields import (
+    TORCH_AMOUNTS,
+    TORCH_COUNTS,
+    TORCH_STAFF,
+    TorchFirmFields,
+    TorchYearFields,
+)
 from portfolio.rules.credit_code import validate_credit_code
 
 
-class Firm(Sourced):
+class Firm(Sourced, TorchFirmFields):
     """A firm hosted by one or more incubators."""
 
     name = models.CharField(_("legal name (Chinese)"), max_length=200)
@@ -288,7 +295,7 @@ FIGURE_AMOUNTS = (
 )
 
 
-class YearlyFigures(Sourced):
+class YearlyFigures(Sourced, TorchYearFields):
     """A firm's figures for one fiscal year: inputs of eligibility checks and of what banks see."""
 
     # The figures themselves, in the order staff and banks see them (admin inline, API). The
@@ -309,6 +316,8 @@ class YearlyFigures(Sourced):
     )
     # Figures only the certification-ladder rules read (staff see them; the partner API does not).
     LADDER_FIGURES = ("total_cost", "total_liabilities", "results_converted")
+    # Figures the Torch statistics return asks for beyond those (RULES.md section 4).
+    TORCH_FIGURES = ("net_profit", *TORCH_AMOUNTS, *TORCH_STAFF, *TORCH_COUNTS)
     AMOUNTS = FIGURE_AMOUNTS
 
     firm = models.ForeignKey(
@@ -451,6 +460,23 @@ class YearlyFigures(Sourced):
         help_text=_("Graduation (国科发区〔2018〕300号): cumulative angel/VC investment over 5M CNY."),
     )
 
+    # Who reported and who accepted these figures when they came through a figures request.
+    reported_by = models.CharField(
+        _("reported by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The firm's contact who entered these figures on the founder's page, if they did."),
+    )
+    accepted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -490,6 +516,7 @@ class YearlyFigures(Sourced):
                 name="portfolio_figures_domestic_rd_within_rd",
                 violation_error_message=_("R&D expense in China cannot exceed total R&D expense."),
             ),
+            *TorchYearFields.torch_constraints(),
         ]
 
     def __str__(self) -> str:

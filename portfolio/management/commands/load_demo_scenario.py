@@ -73,8 +73,10 @@ class Command(BaseCommand):
         out(self.style.SUCCESS("The certification ladder:"))
         out(f"  who can apply this year:  {site}/admin/portfolio/firm/ladder/?view=hnte")
         out("  each firm's page shows its ladder panel (e.g. 演示鲸航海洋装备: HNTE within reach)")
-        out("  check cases without the database: .venv/bin/python manage.py check_eligibility --json "
-            "ladder/examples/cases.json")
+        out(
+            "  check cases without the database: .venv/bin/python manage.py check_eligibility --json "
+            "ladder/examples/cases.json"
+        )
         mail = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
         where = f"files in {settings.EMAIL_FILE_PATH}" if mail == "filebased" else f"the {mail} email backend"
         out(f"Emails go to {where}; send the reminders now due: .venv/bin/python manage.py send_reminders")
