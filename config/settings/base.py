@@ -15,6 +15,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # Absolute base of links in emails (reminders point at a firm's admin page).
 SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes=("http", "https")).rstrip("/")
+# The longest a founder's signed figures link can live, whatever its submission's own expiry says.
+FIGURES_LINK_MAX_AGE_DAYS = 120
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,1 @@
+"""Admin of the figures app (see figures/admin/__init__.py)."""

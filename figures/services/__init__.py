@@ -1,0 +1,1 @@
+"""Writes of the figures app: the founder side (founder.py) and the staff side (review.py)."""
