@@ -496,6 +496,26 @@ class YearlyFiguresResource(ScopedResource):
     total_cost = _figure_field("total_cost")
     total_liabilities = _figure_field("total_liabilities")
     results_converted = _figure_field("results_converted")
+    # The Torch statistics return's figures (RULES.md section 4).
+    net_profit = _figure_field("net_profit")
+    imports_exports = _figure_field("imports_exports")
+    staff_phd = _figure_field("staff_phd")
+    staff_college = _figure_field("staff_college")
+    staff_returnees = _figure_field("staff_returnees")
+    staff_talent_plan = _figure_field("staff_talent_plan")
+    staff_fresh_graduates = _figure_field("staff_fresh_graduates")
+    ip_applied = _figure_field("ip_applied")
+    ip_granted = _figure_field("ip_granted")
+    ip_valid = _figure_field("ip_valid")
+    invention_patents = _figure_field("invention_patents")
+    software_copyrights = _figure_field("software_copyrights")
+    plant_varieties = _figure_field("plant_varieties")
+    ic_layouts = _figure_field("ic_layouts")
+    foreign_patents_bought = _figure_field("foreign_patents_bought")
+    tech_contracts = _figure_field("tech_contracts")
+    tech_contracts_amount = _figure_field("tech_contracts_amount")
+    national_projects = _figure_field("national_projects")
+    provincial_awards = _figure_field("provincial_awards")
     notes = fields.Field(attribute="notes", column_name="notes")
 
     class Meta:
@@ -506,6 +526,7 @@ class YearlyFiguresResource(ScopedResource):
             "year",
             *YearlyFigures.FIGURES,
             *YearlyFigures.LADDER_FIGURES,
+            *YearlyFigures.TORCH_FIGURES,
             "notes",
         )
         import_id_fields = ("firm", "year")

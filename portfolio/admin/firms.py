@@ -326,6 +326,21 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
             },
         ),
         (
+            _("Torch statistics return"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("registration_type", "nbs_industry_code"),
+                    ("taxpayer_type", "registered_capital"),
+                    ("founder_profile", "founder_sex", "serial_founder"),
+                ],
+                "description": _(
+                    "Facts of the firm the yearly Torch return asks for (RULES.md section 4); the "
+                    "year's figures are on its yearly figures."
+                ),
+            },
+        ),
+        (
             _("Source"),
             {"classes": ["collapse"], "fields": ["key", "origin", "source", "source_quote", "notes"]},
         ),
@@ -491,6 +506,27 @@ class YearlyFiguresAdmin(ScopedImportExportMixin, ScopedAdmin):
     list_select_related = ["firm"]
     search_fields = ["firm__name", "firm__credit_code"]
     autocomplete_fields = ["firm"]
+    readonly_fields = ["reported_by", "accepted_by", "accepted_at"]
+    fieldsets = [
+        (None, {"fields": ["firm", "year"]}),
+        (_("Figures"), {"fields": list(YearlyFigures.FIGURES)}),
+        (_("Ladder inputs"), {"fields": list(YearlyFigures.LADDER_FIGURES)}),
+        (
+            _("Torch statistics return"),
+            {
+                "classes": ["collapse"],
+                "fields": list(YearlyFigures.TORCH_FIGURES),
+                "description": _(
+                    "The year's figures the Torch return asks for beyond the above (RULES.md §4)."
+                ),
+            },
+        ),
+        (_("Reported and accepted"), {"fields": ["reported_by", "accepted_by", "accepted_at"]}),
+        (
+            _("Source"),
+            {"classes": ["collapse"], "fields": ["key", "origin", "source", "source_quote", "notes"]},
+        ),
+    ]
 
 
 @admin.register(Milestone)

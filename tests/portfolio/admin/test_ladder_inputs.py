@@ -313,3 +313,49 @@ def test_the_figures_resource_has_a_column_for_every_figure():
 
     columns = [field.column_name for field in YearlyFiguresResource().get_import_fields()]
     assert set(YearlyFigures.FIGURES) | set(YearlyFigures.LADDER_FIGURES) <= set(columns)
+
+
+def test_the_figures_resource_has_a_column_for_every_torch_figure():
+    from portfolio.resources import YearlyFiguresResource
+
+    columns = [field.column_name for field in YearlyFiguresResource().get_import_fields()]
+    assert set(YearlyFigures.TORCH_FIGURES) <= set(columns)
+
+
+def test_figures_import_takes_the_torch_figures_and_a_loss(liaison_client, portfolio):
+    upload = csv_file(
+        ["firm", "year", "employees", "net_profit", "staff_college", "staff_phd", "ip_applied"],
+        [[portfolio.firm.name, "2023", "20", "-150000.50", "12", "2", "3"]],
+        name="figures.csv",
+    )
+    page = preview(liaison_client, "yearlyfigures", upload)
+    assert confirm(liaison_client, "yearlyfigures", page).status_code == 302
+    row = portfolio.firm.yearly_figures.get(year=2023)
+    assert (row.net_profit, row.staff_college, row.staff_phd, row.ip_applied) == (
+        Decimal("-150000.50"),
+        12,
+        2,
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [
+        ("imports_exports", "-1", "Amounts cannot be negative."),
+        ("staff_college", "21", "cannot exceed the number of employees"),
+        ("staff_phd", "13", "Doctorates are counted among the college-educated staff."),
+    ],
+)
+def test_figures_import_refuses_a_bad_torch_figure_and_saves_nothing(
+    liaison_client, portfolio, column, value, words
+):
+    row = {"firm": portfolio.firm.name, "year": "2023", "employees": "20", "staff_college": "12"}
+    row[column] = value
+    upload = csv_file(list(row), [list(row.values())], name="figures.csv")
+    page = preview(liaison_client, "yearlyfigures", upload)
+    assert page.context.get("confirm_form") is None
+    [invalid] = page.context["result"].invalid_rows
+    errors = invalid.field_specific_errors or invalid.non_field_specific_errors
+    assert words in str(errors), errors
+    assert not portfolio.firm.yearly_figures.filter(year=2023).exists()
