@@ -4,9 +4,10 @@
     python3 dev.py          set up, migrate, load the article data and the demo scenario, print
                             the logins and the demo API key, serve (--no-demo or DEV_NO_DEMO=1
                             skips the demo scenario)
-    python3 dev.py test     set up, then run the whole test suite (extra arguments go to pytest),
-                            in parallel, one pytest-xdist worker per core (TEST_WORKERS=N sets
-                            how many; -n 0 or TEST_WORKERS=0 runs in one process)
+    python3 dev.py test     set up, then run the test suite (extra arguments go to pytest), in
+                            parallel, one pytest-xdist worker per core (TEST_WORKERS=N sets how
+                            many; -n 0 or TEST_WORKERS=0 runs in one process); the slow end-to-end
+                            tests (marker `slow`) only with --all or under CI=true, as CI runs them
     python3 dev.py setup    only create .venv and install the locked dependencies
 
 Everything is installed into ./.venv from uv.lock, so the versions are the locked ones.
@@ -68,13 +69,21 @@ def start(extra: list[str]) -> None:
     run(*manage, "runserver", address, env=env)
 
 
-def pytest_args(extra: list[str], workers: str | None = None) -> list[str]:
-    """The suite in parallel unless the arguments already say how (``-n``, ``-p no:xdist``).
+def pytest_args(extra: list[str], workers: str | None = None, *, everything: bool | None = None) -> list[str]:
+    """The suite in parallel unless the arguments already say how (``-n``, ``-p no:xdist``), and
+    without the slow end-to-end tests unless ``--all`` is given, CI is on or ``-m`` chooses.
 
     Each xdist worker has its own test database (pytest-django), Redis key prefix (the test
     settings) and ports. "load" hands tests out in small batches as workers free up (it measured
     faster here than "worksteal": bench/README.md).
     """
+    if everything is None:
+        everything = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    if "--all" in extra:
+        extra = [a for a in extra if a != "--all"]
+        everything = True
+    if not everything and not any(a == "-m" or a.startswith("-m") for a in extra):
+        extra = ["-m", "not slow", *extra]
     if any(a.startswith(("-n", "--numprocesses", "no:xdist", "-pno:xdist")) for a in extra):
         return extra
     workers = workers if workers is not None else os.environ.get("TEST_WORKERS", "auto")
@@ -85,7 +94,14 @@ def pytest_args(extra: list[str], workers: str | None = None) -> list[str]:
 
 def test(extra: list[str]) -> None:
     setup()
-    run(PYTHON, "-m", "pytest", *pytest_args(extra))
+    args = pytest_args(extra)
+    if "not slow" in args:
+        print(
+            "Leaving out the slow end-to-end tests (marker `slow`: migrations from scratch, the "
+            "browser, the Celery worker); `python3 dev.py test --all` runs them too, as CI does.",
+            flush=True,
+        )
+    run(PYTHON, "-m", "pytest", *args)
 
 
 def main(argv: list[str]) -> None:

@@ -42,3 +42,14 @@ def test_dev_py_loads_the_demo_scenario_unless_told_not_to():
 
     assert ["load_demo_scenario", "--logins"] in dev.setup_steps(demo=True)
     assert not any(step[0] == "load_demo_scenario" for step in dev.setup_steps(demo=False))
+
+
+def test_dev_py_test_leaves_the_slow_tests_to_all_and_ci(monkeypatch):
+    import dev
+
+    monkeypatch.delenv("CI", raising=False)
+    assert dev.pytest_args([], workers="2") == ["-n", "2", "--dist", "load", "-m", "not slow"]
+    assert dev.pytest_args(["--all"], workers="2") == ["-n", "2", "--dist", "load"]
+    assert dev.pytest_args(["-m", "browser"], workers="0") == ["-m", "browser"]
+    monkeypatch.setenv("CI", "true")
+    assert dev.pytest_args(["tests/config"], workers="0") == ["tests/config"]
