@@ -267,6 +267,26 @@ CASES = [
         for f in FIGURE_AMOUNTS
     ],
     Bad("portfolio_figures_rd_staff_within_employees", YearlyFiguresFactory, change={"rd_staff": 61}),
+    # the Torch return's figures (employees 60 in the factory)
+    *[
+        Bad(f"portfolio_figures_{f}_not_negative", YearlyFiguresFactory, change={f: -1})
+        for f in ("imports_exports", "tech_contracts_amount")
+    ],
+    *[
+        Bad(f"portfolio_figures_{f}_within_employees", YearlyFiguresFactory, change={f: 61})
+        for f in (
+            "staff_phd",
+            "staff_college",
+            "staff_returnees",
+            "staff_talent_plan",
+            "staff_fresh_graduates",
+        )
+    ],
+    Bad(
+        "portfolio_figures_phd_within_college",
+        YearlyFiguresFactory,
+        change={"staff_college": 5, "staff_phd": 6},
+    ),
     Bad(
         "portfolio_figures_domestic_rd_within_rd",
         YearlyFiguresFactory,
