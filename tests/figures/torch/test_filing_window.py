@@ -1,35 +1,14 @@
 import datetime
 
 import pytest
+import yaml
 
 from figures.torch import TorchRulesError, filing_window
-from figures.torch.rules import parse_rules
+from figures.torch.rules import RULES_PATH, parse_rules
 
 
-def _raw(**changes):
-    raw = {
-        "version": "t",
-        "source": "s",
-        "money_unit": "thousand_cny",
-        "manager_reminder_days": [7],
-        "filing_windows": [
-            {
-                "report_year": 2024,
-                "opens_on": datetime.date(2025, 1, 1),
-                "closes_on": datetime.date(2025, 2, 15),
-                "region": "广东",
-                "source": "notice",
-                "unverified": False,
-            }
-        ],
-        "expected_window": {
-            "opens": {"month": 1, "day": 1},
-            "closes": {"month": 1, "day": 31},
-            "source": "p",
-        },
-    }
-    raw.update(changes)
-    return raw
+def _raw():
+    return yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
 
 
 def test_a_published_window_is_read_from_the_data():
@@ -54,13 +33,15 @@ def test_a_regional_window_names_its_region():
 
 def test_an_unverified_window_is_not_published():
     raw = _raw()
-    raw["filing_windows"][0]["unverified"] = True
+    raw["filing_windows"][2]["unverified"] = True
     assert parse_rules(raw).window_for(2024).published is False
 
 
 def test_a_window_closing_before_it_opens_is_one_line_naming_the_field():
     raw = _raw()
-    raw["filing_windows"][0]["closes_on"] = datetime.date(2024, 12, 1)
-    with pytest.raises(TorchRulesError, match=r"^t: filing_windows\[0\]\.closes_on: .*before") as caught:
+    raw["filing_windows"][0]["closes_on"] = datetime.date(2019, 12, 1)
+    with pytest.raises(
+        TorchRulesError, match=r"^2017-form: filing_windows\[0\]\.closes_on: .*before"
+    ) as caught:
         parse_rules(raw)
     assert "\n" not in str(caught.value)
