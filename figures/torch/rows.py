@@ -15,7 +15,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -44,6 +44,11 @@ def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+class Certificate(NamedTuple):
+    issued_on: datetime.date
+    number: str
+
+
 @dataclass
 class FirmYear:
     """What the portfolio knows of one incubatee for the report year, and its row."""
@@ -54,7 +59,7 @@ class FirmYear:
     figures: YearlyFigures | None = None  # the year's figures, demo ones left out
     demo_figures: bool = False  # the only figures of the year are the demo's
     mentor: bool = False
-    hnte: Certification | None = None  # the latest HNTE certificate valid in the year
+    hnte: Certificate | None = None  # the latest HNTE certificate valid in the year
     tsme: bool = False
     submission: dict[str, Any] = field(default_factory=dict)  # accepted submission's values
     financing: list[FinancingEvent] = field(default_factory=list)  # the year's, not demo
@@ -110,13 +115,13 @@ def firm_years(incubator: Incubator, year: int, rules: TorchRules) -> list[FirmY
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=start))
         .exclude(origin=DEMO)
-        .values_list("firm_id", "kind__code", "pk", "issued_on", "number")
+        .values_list("firm_id", "kind__code", "issued_on", "number")
         .order_by("issued_on", "pk")
     )
-    for firm_id, code, pk, issued_on, number in certificates:
+    for firm_id, code, issued_on, number in certificates:
         entry = by_firm[firm_id]
         if code == computations.hnte_kind:  # the latest one stays
-            entry.hnte = Certification(pk=pk, firm_id=firm_id, issued_on=issued_on, number=number)
+            entry.hnte = Certificate(issued_on, number)
         if code == computations.tsme_kind:
             entry.tsme = True
 

@@ -7,20 +7,27 @@ certification ladder's rule data uses.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from django.apps import apps
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ladder.engine.reader import Reader, RuleDataError
+from figures.torch.reader import TorchReader, TorchRulesError
+from figures.torch.windows import (
+    ExpectedWindow,
+    FilingWindow,
+    PublishedWindow,
+    expected_window,
+    published_windows,
+    window_for,
+)
 from portfolio.choices import FinancingKind, Instrument, MentorKind
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "torch.yaml"
@@ -54,39 +61,6 @@ OPERATION_COMPUTES = (
     "financing_in_year",
 )
 OPERATION_UNITS = ("area", "people", "firms", "money")
-
-
-class TorchRulesError(RuleDataError):
-    """Invalid Torch rule data; the message is one line naming the version and the field path."""
-
-
-class FilingWindow(NamedTuple):
-    """When a report year's return is filed. ``published`` is False for the expected window of a
-    year without a published notice (and for dates marked unverified)."""
-
-    opens_on: datetime.date
-    closes_on: datetime.date
-    published: bool
-    source: str
-
-
-@dataclass(frozen=True)
-class PublishedWindow:
-    report_year: int
-    opens_on: datetime.date
-    closes_on: datetime.date
-    region: str
-    source: str
-    unverified: bool
-
-
-@dataclass(frozen=True)
-class ExpectedWindow:
-    opens_month: int
-    opens_day: int
-    closes_month: int
-    closes_day: int
-    source: str
 
 
 @dataclass(frozen=True)
@@ -178,68 +152,10 @@ class TorchRules:
         return next(f for f in self.fields if f.key == key)
 
     def window_for(self, report_year: int) -> FilingWindow:
-        for window in self.filing_windows:
-            if window.report_year == report_year:
-                source = f"{window.region}: {window.source}" if window.region else window.source
-                return FilingWindow(window.opens_on, window.closes_on, not window.unverified, source)
-        expected = self.expected_window
-        filed_in = report_year + 1
-        return FilingWindow(
-            datetime.date(filed_in, expected.opens_month, expected.opens_day),
-            datetime.date(filed_in, expected.closes_month, expected.closes_day),
-            False,
-            expected.source,
-        )
+        return window_for(self.filing_windows, self.expected_window, report_year)
 
 
-class _Reader(Reader):
-    def error(self, path: str, problem: str) -> TorchRulesError:
-        return TorchRulesError(str(super().error(path, problem)))
-
-
-def _month_day(r: _Reader, value: Any, path: str) -> tuple[int, int]:
-    value = r.mapping(value, path)
-    r.no_extra(value, {"month", "day"}, path)
-    month = r.integer(*r.at(value, path, "month"), minimum=1)
-    day = r.integer(*r.at(value, path, "day"), minimum=1)
-    try:
-        datetime.date(2001, month, day)  # not a leap year: 29 February is refused
-    except ValueError:
-        raise r.error(path, _("is not a day of the year")) from None
-    return month, day
-
-
-def _windows(r: _Reader, value: Any) -> tuple[PublishedWindow, ...]:
-    if not isinstance(value, list):
-        raise r.error("filing_windows", _("must be a list"))
-    windows: list[PublishedWindow] = []
-    for i, raw in enumerate(value):
-        path = f"filing_windows[{i}]"
-        raw = r.mapping(raw, path)
-        r.no_extra(raw, {"report_year", "opens_on", "closes_on", "region", "source", "unverified"}, path)
-        year = r.integer(*r.at(raw, path, "report_year"), minimum=1949)
-        opens_on = r.date(*r.at(raw, path, "opens_on"))
-        closes_on = r.date(*r.at(raw, path, "closes_on"))
-        if closes_on < opens_on:
-            raise r.error(f"{path}.closes_on", _("is before opens_on"))
-        if opens_on.year <= year:
-            raise r.error(f"{path}.opens_on", _("must be after the report year"))
-        if any(w.report_year == year for w in windows):
-            raise r.error(f"{path}.report_year", _("has a window already"))
-        windows.append(
-            PublishedWindow(
-                report_year=year,
-                opens_on=opens_on,
-                closes_on=closes_on,
-                region=r.text(raw.get("region", ""), f"{path}.region", required=False),
-                source=r.text(*r.at(raw, path, "source")),
-                unverified=r.boolean(*r.at(raw, path, "unverified")),
-            )
-        )
-    return tuple(windows)
-
-
-def _money(r: _Reader, value: Any) -> Money:
+def _money(r: TorchReader, value: Any) -> Money:
     path = "money"
     value = r.mapping(value, path)
     r.no_extra(
@@ -263,12 +179,12 @@ def _money(r: _Reader, value: Any) -> Money:
     )
 
 
-def _text_map(r: _Reader, value: Any, path: str) -> dict[str, str]:
+def _text_map(r: TorchReader, value: Any, path: str) -> dict[str, str]:
     value = r.mapping(value, path)
     return {str(k): r.text(v, f"{path}.{k}") for k, v in value.items()}
 
 
-def _source(r: _Reader, value: Any, path: str) -> str:
+def _source(r: TorchReader, value: Any, path: str) -> str:
     source = r.text(value, path)
     prefix, _dot, name = source.partition(".")
     if not name or (prefix not in SOURCE_MODELS and prefix != "submission"):
@@ -280,7 +196,7 @@ def _source(r: _Reader, value: Any, path: str) -> str:
     return source
 
 
-def _fields(r: _Reader, value: Any, choices: Mapping[str, Mapping[str, str]]) -> tuple[Field, ...]:
+def _fields(r: TorchReader, value: Any, choices: Mapping[str, Mapping[str, str]]) -> tuple[Field, ...]:
     if not isinstance(value, list) or not value:
         raise r.error("fields", _("must be a non-empty list"))
     fields: list[Field] = []
@@ -328,7 +244,7 @@ def _fields(r: _Reader, value: Any, choices: Mapping[str, Mapping[str, str]]) ->
     return tuple(fields)
 
 
-def _computations(r: _Reader, value: Any) -> Computations:
+def _computations(r: TorchReader, value: Any) -> Computations:
     path = "computations"
     value = r.mapping(value, path)
     r.no_extra(value, {*COMPUTATIONS, "angel_vc_cross_check"}, path)
@@ -354,7 +270,7 @@ def _computations(r: _Reader, value: Any) -> Computations:
     )
 
 
-def _operations(r: _Reader, value: Any) -> tuple[OperationItem, ...]:
+def _operations(r: TorchReader, value: Any) -> tuple[OperationItem, ...]:
     if not isinstance(value, list) or not value:
         raise r.error("operations", _("must be a non-empty list"))
     figures = {f.name for f in apps.get_model("portfolio", "YearlyFigures")._meta.concrete_fields}
@@ -410,7 +326,7 @@ def parse_rules(raw: Any) -> TorchRules:
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
         raise TorchRulesError(_("The Torch rule data needs a non-empty text 'version'."))
-    r = _Reader(version)
+    r = TorchReader(version)
     r.no_extra(
         raw,
         {
@@ -435,12 +351,6 @@ def parse_rules(raw: Any) -> TorchRules:
     reminder_days = tuple(r.integer(d, f"manager_reminder_days[{i}]") for i, d in enumerate(days))
     if len(set(reminder_days)) != len(reminder_days):
         raise r.error("manager_reminder_days", _("names a day twice"))
-    expected = r.mapping(*r.at(raw, "", "expected_window"))
-    r.no_extra(expected, {"opens", "closes", "source"}, "expected_window")
-    opens = _month_day(r, *r.at(expected, "expected_window", "opens"))
-    closes = _month_day(r, *r.at(expected, "expected_window", "closes"))
-    if closes < opens:
-        raise r.error("expected_window.closes", _("is before opens"))
     yes_no = _text_map(r, *r.at(raw, "", "yes_no"))
     if set(yes_no) != {"true", "false"}:
         raise r.error("yes_no", _('needs exactly "true" and "false"'))
@@ -451,10 +361,8 @@ def parse_rules(raw: Any) -> TorchRules:
         source=r.text(*r.at(raw, "", "source")),
         unverified=tuple(r.list_of_text(*r.at(raw, "", "unverified"))),
         manager_reminder_days=tuple(sorted(reminder_days, reverse=True)),
-        filing_windows=_windows(r, r.get(raw, "filing_windows", "")),
-        expected_window=ExpectedWindow(
-            *opens, *closes, source=r.text(*r.at(expected, "expected_window", "source"))
-        ),
+        filing_windows=published_windows(r, r.get(raw, "filing_windows", "")),
+        expected_window=expected_window(r, r.get(raw, "expected_window", "")),
         money=_money(r, r.get(raw, "money", "")),
         yes_no={True: yes_no["true"], False: yes_no["false"]},
         fields=_fields(r, r.get(raw, "fields", ""), choices),
