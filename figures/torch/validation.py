@@ -46,11 +46,11 @@ CHECKS = {
     ),
     "entry_date_imprecise": (
         WARNING,
-        _("The entry date (field 4) is known only to the %(precision)s; %(date)s is its earliest day."),
+        _("The entry date (field 4) is imprecise (%(precision)s); %(date)s is its earliest possible day."),
     ),
     "founded_date_imprecise": (
         WARNING,
-        _("The founding date (field 3) is known only to the %(precision)s; %(date)s is its earliest day."),
+        _("The founding date (field 3) is imprecise (%(precision)s); %(date)s is its earliest possible day."),
     ),
     "several_stays": (
         WARNING,
@@ -178,10 +178,10 @@ def _firm_fields(rules: TorchRules, entry: FirmYear, year: int) -> Iterator[Find
 def _dates(rules: TorchRules, entry: FirmYear, year: int) -> Iterator[Finding]:
     residency, firm = entry.residency, entry.firm
     if residency.entered_precision != DatePrecision.DAY:
-        precision = residency.get_entered_precision_display().lower()
+        precision = residency.get_entered_precision_display()
         yield "entry_date_imprecise", {"precision": precision, "date": residency.entered_on}
     if firm.founded_on and firm.founded_precision != DatePrecision.DAY:
-        precision = firm.get_founded_precision_display().lower()
+        precision = firm.get_founded_precision_display()
         yield "founded_date_imprecise", {"precision": precision, "date": firm.founded_on}
     if entry.stays > 1:
         yield "several_stays", {"n": entry.stays, "year": year, "date": residency.entered_on}

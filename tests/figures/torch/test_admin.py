@@ -48,7 +48,7 @@ def test_the_page_opens_for_a_manager_with_the_window_and_the_report(manager_cli
     response = manager_client.get(page_url(incubator, year=YEAR))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "The return on 2024 is filed from 2025-01-01 to 2025-02-15 (published)." in html
+    assert "The return for 2024 is filed from 2025-01-01 to 2025-02-15 (published)." in html
     assert "No unified social credit code (field 2)." in html
     assert "2 incubatees in the return" in html
     assert f'href="?year={YEAR}&amp;format=xlsx"' in html
@@ -56,7 +56,7 @@ def test_the_page_opens_for_a_manager_with_the_window_and_the_report(manager_cli
 
 def test_a_year_without_a_published_window_shows_the_expected_one(manager_client, incubator):
     html = manager_client.get(page_url(incubator, year=2025)).content.decode()
-    assert "The return on 2025 is expected to be filed from 2026-01-01 to 2026-01-31" in html
+    assert "The return for 2025 is expected to be filed from 2026-01-01 to 2026-01-31" in html
 
 
 def test_the_page_defaults_to_last_year(manager_client, incubator):
