@@ -11,14 +11,22 @@ Modules: ``record`` (the emails staff and founders cause: invitation, receipt, s
 time), ``rules`` (the days, from figures/rules/requests.yaml).
 """
 
+from figures.emails.passes import FiguresPassResult, figures_reminder_pass, torch_filing_reminder_pass
 from figures.emails.record import (
     Recorded,
     figures_invitations_record,
     figures_receipt_record,
     figures_returned_record,
 )
-from figures.emails.rendering import figures_email_context, figures_email_refusals, figures_emails_for_sending
-from figures.models import FiguresEmail
+from figures.emails.rendering import (
+    figures_email_context,
+    figures_email_refusals,
+    figures_emails_for_sending,
+    torch_filing_context,
+    torch_filing_emails_for_sending,
+    torch_filing_refusals,
+)
+from figures.models import FiguresEmail, TorchFilingEmail
 from portfolio.services.reminders import OutboundKind, register
 
 FIGURES_EMAIL = register(
@@ -33,10 +41,26 @@ FIGURES_EMAIL = register(
     )
 )
 
+TORCH_FILING_EMAIL = register(
+    OutboundKind(
+        model=TorchFilingEmail,
+        task="figures.tasks.deliver_torch_filing_emails",
+        message_id_prefix="torch-filing",
+        template=lambda row: "figures/email/torch_filing",
+        context=torch_filing_context,
+        load=torch_filing_emails_for_sending,
+        refusals=torch_filing_refusals,
+    )
+)
+
 __all__ = [
     "FIGURES_EMAIL",
+    "TORCH_FILING_EMAIL",
+    "FiguresPassResult",
     "Recorded",
     "figures_invitations_record",
     "figures_receipt_record",
+    "figures_reminder_pass",
     "figures_returned_record",
+    "torch_filing_reminder_pass",
 ]

@@ -60,7 +60,7 @@ def _email(submission: FiguresSubmission, kind: str, occasion: str, person: Pers
     )
 
 
-def _founders_else_staff(submissions: list[FiguresSubmission]) -> dict[int, list[Person]]:
+def founders_else_staff(submissions: list[FiguresSubmission]) -> dict[int, list[Person]]:
     """Each submission's firm contacts; for a firm without any, its responsible staff instead."""
     contacts = contacts_by_firm(s.firm_id for s in submissions)
     missing = [s for s in submissions if not contacts.get(s.firm_id)]
@@ -108,7 +108,7 @@ def _record_invitations(submission_ids: Iterable[int], *, enqueue: bool) -> Reco
         result.cancelled = FiguresEmail.objects.filter(pk__in=stale, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.CANCELLED, last_error="a newer link was issued", updated_at=now
         )
-    people = _founders_else_staff(submissions)
+    people = founders_else_staff(submissions)
     for s in submissions:
         occasion = invitation_occasion(s.link_version)
         result.planned += [_email(s, FiguresEmailKind.INVITATION, occasion, p, now) for p in people[s.pk]]
@@ -188,7 +188,7 @@ def _record_returned(submission_id: int, *, enqueue: bool) -> Recorded:
         return result
     now = timezone.now()
     occasion = _stamp(submission.reviewed_at or submission.updated_at)
-    people = _founders_else_staff([submission])[submission.pk]
+    people = founders_else_staff([submission])[submission.pk]
     result.planned = [_email(submission, FiguresEmailKind.RETURNED, occasion, p, now) for p in people]
     return _save(result, enqueue=enqueue)
 

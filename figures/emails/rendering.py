@@ -16,8 +16,16 @@ from django.utils import timezone
 
 from figures.emails.recipients import staff_by_firm
 from figures.links import submission_url
-from figures.models import FiguresEmail, FiguresEmailKind, FiguresRequest, FiguresSubmission, SubmissionStatus
+from figures.models import (
+    FiguresEmail,
+    FiguresEmailKind,
+    FiguresRequest,
+    FiguresSubmission,
+    SubmissionStatus,
+    TorchFilingEmail,
+)
 from portfolio.models import DeliveryStatus, YearlyFigures
+from portfolio.services.reminders import send_day
 
 # A firm still owes its figures while its submission is in one of these.
 WAITING = (SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
@@ -161,3 +169,32 @@ def figures_email_refusals(rows: list[FiguresEmail]) -> dict[int, tuple[str, str
         elif row.kind == FiguresEmailKind.LIAISON_MISSING and not missing.get((row.request_id, row.email)):
             refused[row.pk] = (cancel, "every firm has submitted")
     return refused
+
+
+def torch_filing_context(row: TorchFilingEmail) -> dict:
+    return {
+        "row": row,
+        "incubator": localized(row.incubator, "name", row.language),
+        "report_year": row.report_year,
+        "filing_year": row.report_year + 1,
+        "opens_on": row.opens_on,
+        "closes_on": row.closes_on,
+        "published": row.published,
+        "source": row.source,
+        "days_left": (row.closes_on - send_day(row)).days,
+        "threshold": row.threshold,
+        "link": admin_url(("admin:app_list", ["figures"])),
+    }
+
+
+def torch_filing_emails_for_sending(ids: list[int]) -> dict[int, TorchFilingEmail]:
+    return TorchFilingEmail.objects.select_related("incubator").in_bulk(ids)
+
+
+def torch_filing_refusals(rows: list[TorchFilingEmail]) -> dict[int, tuple[str, str]]:
+    """A reminder that could not go out before its window closed is cancelled."""
+    return {
+        row.pk: (DeliveryStatus.CANCELLED, "the filing window closed before the reminder could be sent")
+        for row in rows
+        if row.closes_on < send_day(row)
+    }
