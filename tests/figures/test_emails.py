@@ -4,15 +4,17 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Language
 from figures.emails import figures_invitations_record, figures_receipt_record, figures_returned_record
 from figures.links import submission_from_token
-from figures.models import FiguresEmail, FiguresEmailKind, SubmissionStatus
+from figures.models import FiguresEmail, FiguresEmailKind, SubmissionStatus, TorchFilingEmail
 from portfolio.models import DeliveryStatus
-from tests.factories import IncubatorFactory
+from tests.factories import IncubatorFactory, UserFactory
 from tests.figures.email_factories import RequestFactory, SubmissionFactory, firm_in, staff
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +223,105 @@ def test_a_sent_back_note_carries_the_comment_and_the_link_once(submission):
 def test_no_sent_back_note_for_a_submission_not_sent_back(submission):
     figures_returned_record(submission_id=submission.pk, enqueue=False)
     assert not FiguresEmail.objects.exists()
+
+
+# --- the admin ---
+
+CHANGELIST = "admin:figures_figuresemail_changelist"
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def _emails(request_, count, status=DeliveryStatus.SENT):
+    now = timezone.now()
+    submissions = [SubmissionFactory(request=request_) for _ in range(count)]
+    FiguresEmail.objects.bulk_create(
+        FiguresEmail(
+            submission=s,
+            request=request_,
+            kind=FiguresEmailKind.INVITATION,
+            occasion="link-1",
+            email=f"c{s.pk}@firm.example.org",
+            status=status,
+            sent_at=now if status == DeliveryStatus.SENT else None,
+            next_attempt_at=now,
+        )
+        for s in submissions
+    )
+    return submissions
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_email_list_query_count_does_not_grow_with_rows(
+    superuser_client, request_, rows, django_assert_num_queries
+):
+    _emails(request_, rows)
+    with django_assert_num_queries(8):
+        response = superuser_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == rows
+
+
+def test_the_email_list_filters_by_status(superuser_client, request_):
+    _emails(request_, 2)
+    failed = _emails(request_, 1, status=DeliveryStatus.FAILED)
+    response = superuser_client.get(reverse(CHANGELIST), {"status__exact": "failed"})
+    assert [e.submission_id for e in response.context["cl"].result_list] == [failed[0].pk]
+
+
+def test_an_email_page_opens_read_only(superuser_client, request_):
+    _emails(request_, 1)
+    email = FiguresEmail.objects.get()
+    response = superuser_client.get(reverse("admin:figures_figuresemail_change", args=[email.pk]))
+    assert response.status_code == 200
+    assert b'name="_save"' not in response.content
+
+
+def test_staff_see_only_their_incubators_emails(client, request_):
+    _emails(request_, 1)
+    outsider = staff(IncubatorFactory(), "other@elsewhere.example.org")
+    outsider.user_permissions.add(*Permission.objects.filter(codename="view_figuresemail"))
+    client.force_login(outsider)
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_resend_queues_failed_emails_again_and_they_are_sent(
+    superuser_client, submission, django_capture_on_commit_callbacks
+):
+    figures_invitations_record(submission_ids=[submission.pk], enqueue=False)
+    FiguresEmail.objects.update(status=DeliveryStatus.FAILED, last_error="SMTP 550")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(
+            reverse(CHANGELIST),
+            {"action": "resend", "_selected_action": list(FiguresEmail.objects.values_list("pk", flat=True))},
+        )
+    assert response.status_code == 302
+    assert set(FiguresEmail.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(mail.outbox) == 2
+
+
+def test_the_torch_filing_reminder_list_opens_and_filters(superuser_client, incubator):
+    now = timezone.now()
+    TorchFilingEmail.objects.create(
+        incubator=incubator,
+        report_year=2024,
+        threshold=7,
+        opens_on=datetime.date(2025, 1, 1),
+        closes_on=datetime.date(2025, 2, 15),
+        published=True,
+        for_date=datetime.date(2025, 2, 8),
+        email="boss@incubator.example.org",
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=now,
+    )
+    url = reverse("admin:figures_torchfilingemail_changelist")
+    response = superuser_client.get(url, {"status__exact": "failed"})
+    assert response.status_code == 200
+    assert [e.email for e in response.context["cl"].result_list] == ["boss@incubator.example.org"]

@@ -1,9 +1,11 @@
 """The reminder pass of figures requests: before the due date to founders, after it to liaisons."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -255,3 +257,24 @@ def test_the_pass_reads_a_constant_number_of_queries(request_, liaison, day):
     other_liaison = staff(other.incubator, "l2@incubator.example.org")
     assert _queries_of_a_pass(other, other_liaison, 6, day) == one
     assert one == {FOURTEEN_BEFORE: 11, DUE + datetime.timedelta(days=1): 13}[day]
+
+
+# --- the command ---
+
+
+def test_the_command_dry_run_writes_nothing(submission):
+    out = io.StringIO()
+    call_command("send_figures_reminders", "--today", FOURTEEN_BEFORE.isoformat(), "--dry-run", stdout=out)
+    assert "would record: figures request" in out.getvalue()
+    assert not FiguresEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_command_sends_what_is_due_and_nothing_twice(submission, today):
+    today(FOURTEEN_BEFORE)
+    out = io.StringIO()
+    call_command("send_figures_reminders", "--today", FOURTEEN_BEFORE.isoformat(), stdout=out)
+    call_command("send_figures_reminders", "--today", FOURTEEN_BEFORE.isoformat(), stdout=out)
+    assert "figures requests: 2 emails recorded, 0 superseded, 2 sent, 0 failed" in out.getvalue()
+    assert "figures requests: 0 emails recorded" in out.getvalue()
+    assert len(mail.outbox) == 2
