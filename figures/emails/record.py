@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Language
 from figures.emails.recipients import Person, contacts_by_firm, staff_by_firm
+from figures.emails.rendering import invitation_occasion
 from figures.models import FiguresEmail, FiguresEmailKind, FiguresSubmission, SubmissionStatus
 from portfolio.models import DeliveryStatus
 from portfolio.services.reminders import SendOutcome, outbound_hand_over, outbound_send, outbound_take_waiting
@@ -35,10 +36,6 @@ class Recorded:
     cancelled: int = 0
     handed_over: list[int] = field(default_factory=list)
     outcomes: list[SendOutcome] = field(default_factory=list)
-
-
-def invitation_occasion(link_version: int) -> str:
-    return f"link-{link_version}"
 
 
 def _stamp(moment: datetime.datetime) -> str:

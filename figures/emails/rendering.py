@@ -33,6 +33,11 @@ WAITING = (SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatu
 FOR_THE_FIRM = (FiguresEmailKind.INVITATION, FiguresEmailKind.REMINDER, FiguresEmailKind.RETURNED)
 
 
+def invitation_occasion(link_version: int) -> str:
+    """An invitation is sent once per link version: a re-issued link gets its own."""
+    return f"link-{link_version}"
+
+
 def localized(obj, field_name: str, language: str) -> str:
     chinese = getattr(obj, field_name)
     return chinese if language != "en" else (getattr(obj, f"{field_name}_en", "") or chinese)
@@ -160,7 +165,9 @@ def figures_email_refusals(rows: list[FiguresEmail]) -> dict[int, tuple[str, str
             continue
         if row.request_id in closed:
             refused[row.pk] = (cancel, "the request is closed")
-        elif row.kind == FiguresEmailKind.INVITATION and (revoked or row.occasion != f"link-{version}"):
+        elif row.kind == FiguresEmailKind.INVITATION and (
+            revoked or row.occasion != invitation_occasion(version)
+        ):
             refused[row.pk] = (cancel, "the link was revoked or a newer one issued")
         elif row.kind == FiguresEmailKind.REMINDER and status not in WAITING:
             refused[row.pk] = (cancel, "the firm submitted meanwhile")

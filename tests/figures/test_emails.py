@@ -325,3 +325,12 @@ def test_the_torch_filing_reminder_list_opens_and_filters(superuser_client, incu
     response = superuser_client.get(url, {"status__exact": "failed"})
     assert response.status_code == 200
     assert [e.email for e in response.context["cl"].result_list] == ["boss@incubator.example.org"]
+
+
+def test_the_figures_emails_have_their_own_message_ids(submission):
+    figures_invitations_record(submission_ids=[submission.pk], enqueue=False)
+    row = FiguresEmail.objects.order_by("pk").first()
+    assert row.message_id == f"<figures-{row.pk}@localhost>"
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == set(
+        FiguresEmail.objects.values_list("message_id", flat=True)
+    )
