@@ -224,7 +224,7 @@ def form_field(spec: Field, *, required: bool) -> forms.Field:
         return CountField(widget=forms.TextInput(attrs={"inputmode": "numeric"}), **common)
     if spec.kind is Kind.CHOICE:
         return forms.ChoiceField(
-            choices=[("", "—"), *spec.choices], error_messages={"required": CHOOSE_ONE}, **common
+            choices=spec.choices, widget=forms.RadioSelect, error_messages={"required": CHOOSE_ONE}, **common
         )
     if spec.kind is Kind.YES_NO:
         return forms.TypedChoiceField(

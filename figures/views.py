@@ -22,7 +22,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -32,7 +34,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from figures import ratelimit
-from figures.fields import FIELDS, PERSON_FIELDS, Kind, grouped, person_values, stored_values
+from figures.fields import FIELDS, PERSON_FIELDS, Kind, Storage, grouped, person_values, stored_values
 from figures.forms import FiguresForm, SubmitterForm, grouped_number
 from figures.links import submission_from_token
 from figures.models import FiguresSubmission, SubmissionStatus
@@ -56,7 +58,12 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except RequestDataTooBig:
+            response = render(request, "figures/founder/bad_request.html", status=413)
+        except (BadRequest, SuspiciousOperation, MultiPartParserError):  # too many fields, a broken body
+            response = render(request, "figures/founder/bad_request.html", status=400)
         add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, ...
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "no-referrer"
@@ -196,7 +203,11 @@ def _page(
     sections = form.sections()
     for _group, items in sections:
         for item in items:
-            item["previous"] = previous.get(item["spec"].name, "")
+            spec, text = item["spec"], previous.get(item["spec"].name, "")
+            # A firm's stored fact is worth showing only where the field now says otherwise.
+            if spec.storage is Storage.FIRM and _display(spec.name, item["field"].value() or "") == text:
+                text = ""
+            item["previous"] = text
     error_links = [
         (f"field-{name}", form.fields[name].label) for name in form.field_names if name in form.errors
     ]

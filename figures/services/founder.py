@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from figures.emails import figures_receipt_record
 from figures.fields import fields_for
 from figures.forms import FiguresForm
 from figures.models import FiguresSubmission, SubmissionStatus
@@ -121,12 +122,7 @@ def submission_submit(
     row.save(update_fields=["values", "status", "submitted_at", "submitted_by", "updated_at"])
     _refresh(submission, row)
     submission_id = row.pk
-    transaction.on_commit(lambda: _record_receipt(submission_id), robust=True)
+    # Robust: the figures are in; a failure to record the receipt is logged, not the founder's error.
+    transaction.on_commit(lambda: figures_receipt_record(submission_id=submission_id), robust=True)
     form.saved = True
     return form
-
-
-def _record_receipt(submission_id: int) -> None:
-    from figures.emails import figures_receipt_record
-
-    figures_receipt_record(submission_id=submission_id)

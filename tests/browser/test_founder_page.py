@@ -103,6 +103,15 @@ def page(link, browser_page):
     return browser_page
 
 
+def screen(page, shoot, name: str, selector: str | None = None) -> None:
+    """What the phone's screen shows (beside the full-page shot): the top, or ``selector``."""
+    if selector:
+        page.evaluate("s => document.querySelector(s).scrollIntoView()", selector)
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shoot.directory / f"{shoot.prefix}-{name}-screen.png"))
+
+
 def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -116,12 +125,17 @@ def test_founder_fills_saves_and_submits_on_a_phone(page, link, shoot):
     assert page.input_value("#id_form_filler") == "陈静"
     assert fits_the_screen(page)
     shoot(page, "zh-opened")
+    screen(page, shoot, "zh-top")
+    screen(page, shoot, "zh-staff", "#group-staff")
+    screen(page, shoot, "zh-firm", "#group-firm")
 
     page.click("button[value=en]")
     page.wait_for_selector("html[lang=en]")
     assert "Haichuan Intelligent Technology" in page.locator("h1").inner_text()
     assert "Last year: 2,400,000" in page.locator("#field-revenue").inner_text()
     shoot(page, "en-opened")
+    screen(page, shoot, "en-top")
+    screen(page, shoot, "en-submit", "#group-submit")
 
     page.fill("#id_revenue", "1.2万")
     page.fill("#id_rd_staff", "30")
@@ -131,6 +145,8 @@ def test_founder_fills_saves_and_submits_on_a_phone(page, link, shoot):
     assert "cannot be more than employees (24)" in page.locator("#field-rd_staff .errors").inner_text()
     assert fits_the_screen(page)
     shoot(page, "en-errors")
+    screen(page, shoot, "en-errors-top")
+    screen(page, shoot, "en-error-field", "#field-rd_staff")
 
     page.fill("#id_rd_staff", "10")
     page.click("button[value=draft]")
@@ -145,6 +161,8 @@ def test_founder_fills_saves_and_submits_on_a_phone(page, link, shoot):
     # Pre-filled figures left as they were: each one asks to be checked.
     assert "Exactly last year's figure" in page.locator("#field-total_cost .warnings").inner_text()
     shoot(page, "en-warnings")
+    screen(page, shoot, "en-warning-field", "#field-total_cost")
+    screen(page, shoot, "en-confirm", "#group-submit")
     page.check("input[name=confirm_warnings]")
     page.click("button[value=submit]")
     page.wait_for_selector("#thanks")
@@ -153,8 +171,10 @@ def test_founder_fills_saves_and_submits_on_a_phone(page, link, shoot):
     assert page.locator("input[name=revenue]").count() == 0
     assert fits_the_screen(page)
     shoot(page, "en-receipt")
+    screen(page, shoot, "en-receipt-top")
 
     page.click("button[value=zh-hans]")
     page.wait_for_selector("html[lang=zh-Hans]")
     shoot(page, "zh-receipt")
+    screen(page, shoot, "zh-receipt-top")
     assert page.locator("input[name=revenue]").count() == 0

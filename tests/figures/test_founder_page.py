@@ -109,7 +109,17 @@ def test_page_is_prefilled_with_the_firms_stored_facts(client):
     )
     response = client.get(url(submission))
     assert response.context["form"].initial == {"registration_type": "有限责任公司", "serial_founder": "yes"}
-    assert "On file: Yes" in response.content.decode()
+    assert "On file:" not in response.content.decode()  # the field says the same
+
+
+def test_a_firm_fact_the_draft_changed_shows_what_is_on_file(client):
+    submission = FiguresSubmissionFactory(
+        firm=FirmFactory(serial_founder=True),
+        request=FiguresRequestFactory(fields=["serial_founder"]),
+        status=SubmissionStatus.DRAFT,
+        values={"serial_founder": "no"},
+    )
+    assert "On file: Yes" in client.get(url(submission)).content.decode()
 
 
 def test_page_prefills_the_people_from_the_firms_earlier_answer(client, submission):
@@ -378,38 +388,40 @@ def test_the_429_page_speaks_the_visitors_language(submission, settings):
     assert response.status_code == 429 and response["Content-Language"] == "zh-hans"
 
 
-@pytest.mark.parametrize(
-    "body, content_type",
-    [
-        (b"revenue=%FF%FE&action=draft", "application/x-www-form-urlencoded"),
-        ("action=draft&revenue=１２".encode("gb18030"), "application/x-www-form-urlencoded; charset=gb18030"),
-        (b"action=draft&revenue=1", "application/x-www-form-urlencoded; charset=no-such-charset"),
-        (b"\x00\x01\x02", "application/octet-stream"),
-        (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
-        (b"action=draft&revenue=" + b"9" * 3_000_000, "application/x-www-form-urlencoded"),
-        (
-            b"&".join(b"f%d=1" % n for n in range(2000)) + b"&action=draft",
-            "application/x-www-form-urlencoded",
-        ),
-        (
-            b"action=submit&revenue=%00&employees=1e9999&submitter_name=%00",
-            "application/x-www-form-urlencoded",
-        ),
-    ],
-    ids=[
-        "bad-utf8",
-        "gb18030",
-        "unknown-charset",
-        "binary",
-        "broken-multipart",
-        "huge",
-        "many-fields",
-        "nul",
-    ],
-)
+FORM = "application/x-www-form-urlencoded"
+ODD_BODIES = [
+    pytest.param(b"revenue=%FF%FE&action=draft", FORM, id="bad-utf8"),
+    pytest.param("action=draft&revenue=１２".encode("gb18030"), FORM + "; charset=gb18030", id="gb18030"),
+    pytest.param(b"action=draft&revenue=1", FORM + "; charset=no-such-charset", id="unknown-charset"),
+    pytest.param(b"\x00\x01\x02", "application/octet-stream", id="binary"),
+    pytest.param(b"--x\r\nbroken", "multipart/form-data; boundary=x", id="broken-multipart"),
+    pytest.param(b"action=draft&revenue=" + b"9" * 3_000_000, FORM, id="huge"),
+    pytest.param(b"&".join(b"f%d=1" % n for n in range(2000)) + b"&action=draft", FORM, id="many-fields"),
+    pytest.param(b"action=submit&revenue=%00&employees=1e9999&submitter_name=%00", FORM, id="nul-submit"),
+    pytest.param(b"action=draft&revenue=%00x%ED%A0%80&employees=" + b"7" * 5000, FORM, id="nul-draft"),
+]
+
+
+@pytest.mark.parametrize("body, content_type", ODD_BODIES)
 def test_odd_bodies_never_give_a_500(client, submission, body, content_type):
     response = client.generic("POST", url(submission), body, content_type=content_type)
     assert response.status_code < 500
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_body_too_large_answers_413_and_saves_nothing(client, submission):
+    response = client.generic(
+        "POST", url(submission), b"action=draft&revenue=" + b"9" * 3_000_000, content_type=FORM
+    )
+    assert response.status_code == 413
+    submission.refresh_from_db()
+    assert submission.values == {}
+
+
+def test_a_draft_keeps_odd_text_storable(client, submission):
+    client.post(url(submission), {"action": "draft", "revenue": "1\x002", "employees": "7" * 5000})
+    submission.refresh_from_db()
+    assert submission.values["revenue"] == "12" and len(submission.values["employees"]) == 200
 
 
 def test_the_language_follows_the_firms_contact_unless_chosen(client, submission):
