@@ -16,6 +16,7 @@ from django.utils import timezone
 from figures import ratelimit, views
 from figures.links import SALT, submission_token
 from figures.models import FiguresEmail, FiguresSubmission, SubmissionStatus
+from figures.services.founder import SubmissionLocked, submission_save_draft, submission_submit
 from tests.factories import ContactFactory, FirmFactory, YearlyFiguresFactory
 from tests.figures.factories import FiguresRequestFactory, FiguresSubmissionFactory
 
@@ -294,6 +295,49 @@ def test_an_unknown_action_changes_nothing(client, submission):
     assert response.status_code == 400
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.NOT_STARTED
+
+
+# --- the services, below the page ---------------------------------------------------------------
+
+
+def test_submit_on_a_stale_copy_of_a_submitted_answer_is_refused(submission):
+    """The losing side of two submits at once: the row is read again under its lock."""
+    stale = FiguresSubmission.objects.get(pk=submission.pk)
+    submission_submit(submission=submission, values=good_values(), submitted_by="A", confirm_warnings=False)
+    with pytest.raises(SubmissionLocked):
+        submission_submit(
+            submission=stale, values=good_values(revenue="1"), submitted_by="B", confirm_warnings=True
+        )
+    with pytest.raises(SubmissionLocked):
+        submission_save_draft(submission=stale, values={"revenue": "1"})
+    submission.refresh_from_db()
+    assert submission.submitted_by == "A" and submission.values["revenue"] == "2000000"
+
+
+def test_submit_with_errors_returns_the_bound_form_unsaved(submission):
+    form = submission_submit(
+        submission=submission, values=good_values(revenue="x"), submitted_by="A", confirm_warnings=True
+    )
+    assert form.saved is False and "revenue" in form.errors
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.NOT_STARTED
+
+
+def test_submit_confirming_any_warnings(submission):
+    form = submission_submit(
+        submission=submission, values=good_values(ip_granted="9"), submitted_by="A", confirm_warnings=True
+    )
+    assert form.saved and form.warnings
+    assert submission.status == SubmissionStatus.SUBMITTED  # the caller's object follows the row
+
+
+def test_a_draft_of_a_returned_answer_keeps_the_staff_comment(submission):
+    submission.status, submission.review_comment = SubmissionStatus.RETURNED, "请核对"
+    submission.submitted_at = timezone.now()
+    submission.save()
+    submission_save_draft(submission=submission, values={"revenue": "5"})
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.DRAFT and submission.review_comment == "请核对"
 
 
 # --- refusals -------------------------------------------------------------------------------------
