@@ -16,14 +16,22 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import IncubatorMembership, StaffRole, User
+from figures.fields import FIELDS, Field, Kind, Storage, as_text, fields_for
+from figures.forms import FiguresForm, grouped_number
 from figures.models import FiguresRequest, FiguresSubmission, SubmissionStatus
-from portfolio.models import Firm, Incubator, Residency, YearlyFigures
+from figures.services.founder import figures_form_for
+from portfolio.models import Firm, Incubator, Residency
 from portfolio.selectors.scope import scope_to_incubators, user_sees_everything
 
 # The roles that may open requests and review answers; the others only look.
 REVIEWER_ROLES = (StaffRole.MANAGER, StaffRole.LIAISON)
 # Not yet submitted: the firm still owes an answer (a sent-back answer counts as owed again).
 MISSING_STATUSES = (SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+# The submission list's status filter: "missing" first, then each status.
+STATUS_FILTER_CHOICES = (
+    ("missing", _("Missing (not yet submitted)")),
+    *SubmissionStatus.choices,
+)
 
 
 def figures_requests_for_user(user: User) -> QuerySet[FiguresRequest]:
@@ -156,39 +164,9 @@ def figures_request_submissions(request: FiguresRequest) -> QuerySet[FiguresSubm
     return request.submissions.select_related("firm", "reviewed_by").order_by("firm__name", "pk")
 
 
-@dataclass(frozen=True)
-class ReviewFigures:
-    """What a submission is compared with: last year's figures and the year's current ones."""
-
-    previous: YearlyFigures | None
-    current: YearlyFigures | None
-
-
-def figures_for_review(submission: FiguresSubmission) -> ReviewFigures:
-    year = submission.request.year
-    rows = {
-        f.year: f for f in YearlyFigures.objects.filter(firm_id=submission.firm_id, year__in=[year - 1, year])
-    }
-    return ReviewFigures(previous=rows.get(year - 1), current=rows.get(year))
-
-
-STATUS_FILTER_CHOICES = (
-    ("missing", _("Missing (not yet submitted)")),
-    *SubmissionStatus.choices,
-)
-
-
-def review_form(submission: FiguresSubmission, previous: YearlyFigures | None = None):
-    """The founder's form over the submitted values, as the founder's page validates them."""
-    from figures.fields import fields_for
-    from figures.forms import FiguresForm
-
-    if previous is None:
-        previous = YearlyFigures.objects.filter(
-            firm_id=submission.firm_id, year=submission.request.year - 1
-        ).first()
-    names = [field.name for field in fields_for(submission.request)]
-    return FiguresForm(names, previous=previous, firm=submission.firm, data=submission.values)
+def review_form(submission: FiguresSubmission) -> FiguresForm:
+    """The founder's form over the submitted values, validated as the founder's page does."""
+    return figures_form_for(submission, data=submission.values)
 
 
 @dataclass(frozen=True)
@@ -196,9 +174,14 @@ class ReviewRow:
     name: str
     label: str
     submitted: str
-    previous: object
-    current: object
-    changed: bool
+    previous: str
+    current: str
+    warnings: list[str]
+
+    @property
+    def changed(self) -> bool:
+        """The submitted value differs from the one on record (there is one on record)."""
+        return self.current != "" and self.submitted != self.current
 
 
 @dataclass(frozen=True)
@@ -206,52 +189,55 @@ class Review:
     rows: list[ReviewRow]
     warnings: list[str]
     errors: list[str]
-    figures: ReviewFigures
 
 
 def submission_review(submission: FiguresSubmission) -> Review:
     """What the review page shows: each asked field's submitted value beside last year's and the
-    year's current figure (the firm's own value for a firm-level field), the form's warnings,
-    and its errors (an answer with errors cannot be accepted)."""
-    from figures.fields import fields_for
-
-    figures = figures_for_review(submission)
-    form = review_form(submission, previous=figures.previous)
+    year's current figure (a firm-level field: the firm's current value), the founder's form's
+    warnings and its errors (an answer with errors cannot be accepted). Two queries."""
+    form = review_form(submission)
     valid = form.is_valid()
+    names = fields_for(submission.request)
+    warnings: dict[str, list[str]] = {}
+    for warning in form.warnings:
+        warnings.setdefault(warning.field, []).append(warning.message)
     rows = []
-    for field in fields_for(submission.request):
-        yearly = _is_yearly(field.name)
-        previous = getattr(figures.previous, field.name, None) if yearly else None
-        source = figures.current if yearly else submission.firm
-        current = getattr(source, field.name, None) if source is not None else None
-        submitted = submission.values.get(field.name, "")
+    for name in names:
+        field = FIELDS[name]
+        source = {Storage.YEAR: form.current, Storage.FIRM: submission.firm}.get(field.storage)
+        previous = form.previous if field.storage is Storage.YEAR else None
+        submitted = submission.values.get(name, "")
+        if valid:  # the cleaned value, as the record will hold it
+            submitted = as_text(form.cleaned_data.get(name))
         rows.append(
             ReviewRow(
-                name=field.name,
+                name=name,
                 label=str(field.label),
-                submitted=str(submitted),
-                previous=previous,
-                current=current,
-                changed=current is not None and str(submitted).strip() not in ("", str(current)),
+                submitted=_display(field, submitted),
+                previous=_display(field, as_text(getattr(previous, name, None))),
+                current=_display(field, as_text(getattr(source, name, None))),
+                warnings=warnings.get(name, []),
             )
         )
-    errors = (
-        []
-        if valid
-        else [
-            f"{form.fields[n].label if n in form.fields else n}: {m}"
-            for n, ms in form.errors.items()
-            for m in ms
-        ]
-    )
+    errors = [
+        f"{form.fields[name].label if name in form.fields else ''}: {message}".lstrip(": ")
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
     return Review(
-        rows=rows, warnings=[str(w) for w in getattr(form, "warnings", [])], errors=errors, figures=figures
+        rows=rows, warnings=[f"{FIELDS[w.field].label}: {w.message}" for w in form.warnings], errors=errors
     )
 
 
-def _is_yearly(name: str) -> bool:
-    try:
-        YearlyFigures._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist: a firm-level field
-        return False
-    return True
+def _display(field: Field, text: str) -> str:
+    """A stored or submitted value as staff read it: choices by their label, yes/no in words,
+    amounts grouped by thousands."""
+    if text in ("", None):
+        return ""
+    if field.kind is Kind.CHOICE:
+        return str(dict(field.choices).get(text, text))
+    if field.kind is Kind.YES_NO:
+        return str({"yes": _("Yes"), "no": _("No")}.get(text, text))
+    if field.kind in (Kind.AMOUNT, Kind.COUNT):
+        return grouped_number(text)
+    return text

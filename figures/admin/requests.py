@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from figures import selectors
+from figures.fields import ALL_FIELDS, FIELDS, fields_for, grouped
 from figures.models import FiguresRequest, FiguresSubmission, SubmissionStatus
 from figures.selectors import (
     figures_incubator_firms,
@@ -51,20 +52,8 @@ from portfolio.selectors.scope import incubator_ids_for_user, scope_to_incubator
 
 
 def _field_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The askable fields grouped as the catalogue groups them (checkboxes under a heading)."""
-    from figures.fields import field_groups
-
-    return [(str(group.label), [(f.name, str(f.label)) for f in group.fields]) for group in field_groups()]
-
-
-def _field_labels(names: list[str]) -> list[str]:
-    from figures.fields import FIELDS_BY_NAME
-
-    return [str(FIELDS_BY_NAME[name].label) for name in names if name in FIELDS_BY_NAME]
-
-
-def _all_field_names() -> list[str]:
-    return [name for _group, choices in _field_choices() for name, _label in choices]
+    """The askable fields grouped as the founder's page groups them (checkboxes under a heading)."""
+    return [(group.label, [(f.name, f.label) for f in fields]) for group, fields in grouped(ALL_FIELDS)]
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -147,7 +136,7 @@ class RequestOpenForm(forms.Form):
         today = timezone.localdate()
         self.fields["year"].initial = today.year - 1
         self.fields["due_on"].initial = today + timezone.timedelta(days=30)
-        self.fields["field_names"].initial = _all_field_names()
+        self.fields["field_names"].initial = list(ALL_FIELDS)
         only = list(incubators[:2])
         if len(only) == 1:
             self.fields["incubator"].initial = only[0]
@@ -262,6 +251,12 @@ class FiguresRequestAdmin(admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise _not_found(opts)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        # Out of scope answers 404 before "you may not delete" could say that it exists.
+        if not self.get_queryset(request).filter(pk=_pk(object_id)).exists():
+            raise _not_found(self.opts)
+        return super().delete_view(request, object_id, extra_context)
+
     @admin.display(description=_("progress"))
     def progress_bar(self, obj: FiguresRequest) -> str:
         return render_to_string(
@@ -277,7 +272,7 @@ class FiguresRequestAdmin(admin.ModelAdmin):
     def fields_asked(self, obj: FiguresRequest) -> str:
         if not obj.fields:
             return _("All fields")
-        return ", ".join(_field_labels(obj.fields))
+        return ", ".join(str(FIELDS[name].label) for name in fields_for(obj))
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

@@ -19,15 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from figures.fields import ALL_FIELDS
 from figures.models import FiguresRequest, FiguresSubmission, SubmissionStatus
 from figures.selectors import figures_incubator_firms, figures_user_may_review
 from portfolio.models import Incubator
-
-
-def _catalogue_names() -> list[str]:
-    from figures.fields import FIELDS
-
-    return [field.name for field in FIELDS]
 
 
 def _invite(submission_ids: list[int]) -> None:
@@ -98,7 +93,7 @@ def _check_firms(incubator_id: int, firm_ids: Iterable[int], errors: dict) -> li
 def _normalised_fields(field_names: Iterable[str], errors: dict) -> list[str]:
     """The names in the catalogue's order; [] when every field is asked (the model's "all")."""
     names = list(dict.fromkeys(field_names))
-    catalogue = _catalogue_names()
+    catalogue = ALL_FIELDS
     unknown = [name for name in names if name not in catalogue]
     if unknown:
         errors["field_names"] = _("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}

@@ -8,12 +8,13 @@ request, who entered the figures and who accepted them.
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from figures.fields import FIELDS, Storage
 from figures.models import FiguresRequest, FiguresSubmission, SubmissionStatus
 from figures.selectors import figures_user_may_review, review_form
 from figures.services.requests import link_expiry
@@ -32,16 +33,6 @@ def _change_reason(submission: FiguresSubmission, user: User) -> str:
     request = submission.request
     reason = f"figures request #{request.pk} {request.year}; entered: {entered}; accepted: {user.email}"
     return reason[:100]
-
-
-def _model_of(name: str) -> type:
-    for model in (YearlyFigures, Firm):
-        try:
-            model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        return model
-    raise LookupError(name)
 
 
 def _locked(submission: FiguresSubmission) -> FiguresSubmission:
@@ -78,17 +69,18 @@ def submission_accept(*, submission: FiguresSubmission, user: User) -> FiguresSu
     now = timezone.now()
     request, firm = submission.request, submission.firm
     reason = _change_reason(submission, user)
-    by_model: dict[type, dict] = {YearlyFigures: {}, Firm: {}}
-    for name, value in form.cleaned_data.items():
-        try:
-            by_model[_model_of(name)][name] = value
-        except LookupError:
-            continue  # a field of the form that is not a stored figure (a confirmation, a note)
+    # Only the fields asked for are in the form; the people of field 26 stay in the values.
+    yearly = {
+        name: form.cleaned_data[name] for name in form.field_names if FIELDS[name].storage is Storage.YEAR
+    }
+    facts = {
+        name: form.cleaned_data[name] for name in form.field_names if FIELDS[name].storage is Storage.FIRM
+    }
 
     figures = YearlyFigures.objects.select_for_update().filter(firm=firm, year=request.year).first()
     if figures is None:
         figures = YearlyFigures(firm=firm, year=request.year, origin=RecordOrigin.STAFF)
-    for name, value in by_model[YearlyFigures].items():
+    for name, value in yearly.items():
         setattr(figures, name, value)
     figures.reported_by = submission.submitted_by
     figures.accepted_by = user
@@ -97,9 +89,9 @@ def submission_accept(*, submission: FiguresSubmission, user: User) -> FiguresSu
         figures.source = request_label(request)
     _save_validated(figures, user, reason, validate=lambda: figures.full_clean(validate_unique=False))
 
-    if by_model[Firm]:
+    if facts:
         firm = Firm.objects.select_for_update().get(pk=firm.pk)
-        for name, value in by_model[Firm].items():
+        for name, value in facts.items():
             setattr(firm, name, value)
         _save_validated(firm, user, reason, validate=firm.validate_constraints)
 
@@ -132,6 +124,8 @@ def submission_return(*, submission: FiguresSubmission, user: User, comment: str
         raise ValidationError({"comment": _("Say what the firm should correct.")})
     submission = _locked(submission)
     _check_reviewer(user, submission)
+    if submission.request.closed:
+        raise ValidationError(_("This request is closed: the founder's page cannot open again."))
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(
             _("Only a submitted answer can be sent back (this one is: %(status)s).")
