@@ -175,9 +175,12 @@ class RequestChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "add_firms" in self.fields:
-            self.fields["add_firms"].queryset = figures_incubator_firms(
-                incubator=self.instance.incubator_id
-            ).exclude(figures_submissions__request=self.instance)
+            field = self.fields["add_firms"]
+            field.queryset = figures_incubator_firms(incubator=self.instance.incubator_id).exclude(
+                figures_submissions__request=self.instance
+            )
+            if not field.queryset.exists():
+                field.help_text = _("Every firm of the incubator is already part of this request.")
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
@@ -217,6 +220,7 @@ class FiguresRequestAdmin(admin.ModelAdmin):
     show_full_result_count = False
     form = RequestChangeForm
     change_form_template = "admin/figures/figuresrequest/change_form.html"
+    change_list_template = "admin/figures/change_list.html"
     readonly_fields = ["incubator", "year", "fields_asked", "created_by", "created_at"]
     fieldsets = [
         (None, {"fields": ["incubator", "year", "due_on", "closed", "message"]}),
@@ -328,6 +332,7 @@ class FiguresRequestAdmin(admin.ModelAdmin):
                 for s in selectors.figures_request_submissions(obj)
             ]
             context["may_review"] = figures_user_may_review(request.user, obj.incubator_id)
+            context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -409,13 +414,14 @@ class ReturnForm(forms.Form):
 
 @admin.register(FiguresSubmission)
 class FiguresSubmissionAdmin(ScopedAdmin):
-    list_display = ["firm", "request", "status_html", "submitted_at", "submitted_by", "link_state", "review"]
+    list_display = ["firm_review", "request", "status_html", "submitted_at", "link_state"]
     list_display_links = None
     list_filter = [SubmissionStateFilter, SubmissionRequestFilter]
     list_select_related = ["firm", "request__incubator"]
     search_fields = ["firm__name", "firm__name_en", "submitted_by"]
     actions = ["reissue_links", "revoke_links"]
     list_per_page = 100
+    change_list_template = "admin/figures/change_list.html"
     readonly_fields = [
         "request",
         "firm",
@@ -462,10 +468,11 @@ class FiguresSubmissionAdmin(ScopedAdmin):
     def link_state(self, obj: FiguresSubmission) -> str:
         return _link_state(obj, timezone.now())
 
-    @admin.display(description=_("review"))
-    def review(self, obj: FiguresSubmission) -> str:
+    @admin.display(description=_("firm"), ordering="firm__name")
+    def firm_review(self, obj: FiguresSubmission) -> str:
+        """The firm's name leads to the answer's review page."""
         url = reverse("admin:figures_figuressubmission_review", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Open"))
+        return format_html('<a href="{}">{}</a>', url, obj.firm.name)
 
     @admin.action(description=_("Re-issue the links (the old links stop working)"), permissions=["review"])
     def reissue_links(self, request, queryset):

@@ -378,7 +378,7 @@ def test_staff_of_another_incubator_see_nothing_of_it(h, request_with_answers):
 
 # Session, user, the user's incubators (scope) and those they review, their permissions (2, the
 # navigation), then the page's own: the rows, the paginator's count, the filters' choices.
-QUERIES = {"request_list": 9, "answer_list": 9, "progress": 11}
+QUERIES = {"request_list": 9, "answer_list": 9, "progress": 12}
 
 
 def _pages(request: FiguresRequest) -> dict[str, str]:
