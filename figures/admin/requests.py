@@ -160,8 +160,10 @@ class RequestOpenForm(forms.Form):
 
 
 class RequestChangeForm(forms.ModelForm):
-    add_firms = forms.ModelMultipleChoiceField(
-        queryset=Firm.objects.none(),
+    # Plain choices, read once: the firms of the incubator not asked yet (one query, whatever their number).
+    add_firms = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=(),
         required=False,
         label=_("ask more firms"),
         widget=forms.CheckboxSelectMultiple,
@@ -176,10 +178,12 @@ class RequestChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "add_firms" in self.fields:
             field = self.fields["add_firms"]
-            field.queryset = figures_incubator_firms(incubator=self.instance.incubator_id).exclude(
-                figures_submissions__request=self.instance
+            field.choices = list(
+                figures_incubator_firms(incubator=self.instance.incubator_id)
+                .exclude(figures_submissions__request=self.instance)
+                .values_list("pk", "name")
             )
-            if not field.queryset.exists():
+            if not field.choices:
                 field.help_text = _("Every firm of the incubator is already part of this request.")
 
     def clean_due_on(self):
@@ -345,9 +349,7 @@ class FiguresRequestAdmin(admin.ModelAdmin):
             user=request.user,
         )
         if data.get("add_firms"):
-            added = figures_request_add_firms(
-                request=obj, firm_ids=[f.pk for f in data["add_firms"]], user=request.user
-            )
+            added = figures_request_add_firms(request=obj, firm_ids=data["add_firms"], user=request.user)
             self.message_user(
                 request,
                 ngettext(

@@ -209,11 +209,8 @@ def test_firms_can_be_added_on_the_progress_page(h, liaison):
     request = open_request(h, firm_ids=[h.firms[0].pk])
     latecomer = resident_firm(h.incubator, "青岛新来科技有限公司", entered_on=datetime.date(YEAR + 1, 2, 1))
     response = liaison.get(change_url(request))
-    assert set(response.context["adminform"].form.fields["add_firms"].queryset) == {
-        h.firms[1],
-        h.firms[2],
-        latecomer,
-    }
+    choices = response.context["adminform"].form.fields["add_firms"].choices
+    assert {pk for pk, _name in choices} == {h.firms[1].pk, h.firms[2].pk, latecomer.pk}
     response = liaison.post(
         change_url(request),
         {
@@ -224,6 +221,16 @@ def test_firms_can_be_added_on_the_progress_page(h, liaison):
     )
     assert response.status_code == 302
     assert set(request.submissions.values_list("firm_id", flat=True)) == {h.firms[0].pk, latecomer.pk}
+
+
+def test_another_incubators_firm_cannot_be_added(h, liaison):
+    request = open_request(h, firm_ids=[h.firms[0].pk])
+    response = liaison.post(
+        change_url(request),
+        {"due_on": request.due_on.isoformat(), "message": "", "add_firms": [h.outsider_firm.pk]},
+    )
+    assert response.status_code == 200 and "add_firms" in response.context["adminform"].form.errors
+    assert request.submissions.count() == 1
 
 
 def test_a_due_date_in_the_past_is_refused_on_the_progress_page(h, liaison):
@@ -378,7 +385,7 @@ def test_staff_of_another_incubator_see_nothing_of_it(h, request_with_answers):
 
 # Session, user, the user's incubators (scope) and those they review, their permissions (2, the
 # navigation), then the page's own: the rows, the paginator's count, the filters' choices.
-QUERIES = {"request_list": 9, "answer_list": 9, "progress": 12}
+QUERIES = {"request_list": 9, "answer_list": 9, "progress": 11}
 
 
 def _pages(request: FiguresRequest) -> dict[str, str]:
