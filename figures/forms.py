@@ -437,3 +437,19 @@ def plausibility_warnings(form: FiguresForm) -> list[FigureWarning]:
             warn(target, code, value=grouped_number(sum(values)), over=grouped_number(total))
     order = {name: index for index, name in enumerate(form.field_names)}
     return sorted(found, key=lambda w: order.get(w.field, len(order)))
+
+
+class SubmitterForm(forms.Form):
+    """Who submits (kept as the submission's ``submitted_by``): a name, and an email if given."""
+
+    submitter_name = forms.CharField(label=_("Your name"), max_length=80)
+    submitter_email = forms.EmailField(
+        label=_("Your email"),
+        max_length=100,
+        required=False,
+        help_text=_("Optional: where we can reach you."),
+    )
+
+    def submitted_by(self) -> str:
+        name, email = self.cleaned_data["submitter_name"], self.cleaned_data.get("submitter_email")
+        return f"{name} <{email}>" if email else name

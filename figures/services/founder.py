@@ -121,7 +121,7 @@ def submission_submit(
     row.save(update_fields=["values", "status", "submitted_at", "submitted_by", "updated_at"])
     _refresh(submission, row)
     submission_id = row.pk
-    transaction.on_commit(lambda: _record_receipt(submission_id))
+    transaction.on_commit(lambda: _record_receipt(submission_id), robust=True)
     form.saved = True
     return form
 
