@@ -369,6 +369,7 @@ def test_staff_of_another_incubator_see_nothing_of_it(h, request_with_answers):
     for url in (
         change_url(request_with_answers),
         reverse("admin:figures_figuresrequest_delete", args=[request_with_answers.pk]),
+        reverse("admin:figures_figuresrequest_history", args=[request_with_answers.pk]),
         review_url(submission),
         reverse("admin:figures_figuressubmission_change", args=[submission.pk]),
         reverse("admin:figures_figuressubmission_history", args=[submission.pk]),

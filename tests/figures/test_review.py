@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from figures.links import submission_from_token, submission_token
 from figures.models import FiguresEmail, FiguresEmailKind, FiguresRequest, SubmissionStatus
@@ -149,8 +150,13 @@ def test_sending_back_stores_the_comment_and_emails_the_firm(h, submitted):
     assert FiguresEmail.objects.filter(submission=submitted, kind=FiguresEmailKind.RETURNED).exists()
 
 
-def test_sending_back_reopens_the_founders_page(h, submitted):
+def test_sending_back_reopens_the_founders_page(h, submitted, client):
+    locked = client.get(reverse("figures:founder", args=[submission_token(submitted)]))
+    assert "请核对研发人员。" not in locked.content.decode()
     submission_return(submission=submitted, user=h.liaison, comment="请核对研发人员。")
+    page = client.get(reverse("figures:founder", args=[submission_token(submitted)]))
+    assert page.status_code == 200
+    assert "请核对研发人员。" in page.content.decode() and 'name="rd_staff"' in page.content.decode()
     opened = submission_from_token(submission_token(submitted))
     assert opened == submitted
     submission_save_draft(submission=opened, values={**VALID_VALUES, "rd_staff": "10"})
