@@ -17,6 +17,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes=("http", "https")).rstrip("/")
 # The longest a founder's signed figures link can live, whatever its submission's own expiry says.
 FIGURES_LINK_MAX_AGE_DAYS = 120
+# Days a founder's link stays open after the request's due date, so that a late answer still
+# comes in (our choice, not an official rule); due date plus grace must fit within the above.
+FIGURES_LINK_GRACE_DAYS = 14
 
 INSTALLED_APPS = [
     "django.contrib.admin",
