@@ -8,11 +8,8 @@ Every link that must not open anything answers the same 404 page, byte for byte,
 tells whether another firm or submission exists. Every answer is private: not cached, not
 indexed, and its address (the secret) is never sent on as a referrer.
 
-``Referrer-Policy: no-referrer`` makes browsers send ``Origin: null`` with the page's own form
-posts, which Django's CSRF check refuses as a foreign origin. So the page checks CSRF itself:
-the same check (the CSRF cookie and the form's token must match) with that one origin taken as
-the page's own; and the language switch posts to the page, not to /i18n/setlang/ (which would
-refuse it for the same reason).
+``Referrer-Policy: same-origin`` keeps the address off every other site while letting the
+page's own form posts carry their origin, so Django's usual CSRF check applies unchanged.
 """
 
 from __future__ import annotations
@@ -25,12 +22,10 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.decorators import decorator_from_middleware
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from figures import ratelimit
@@ -66,21 +61,10 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             response = render(request, "figures/founder/bad_request.html", status=400)
         add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, ...
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped
-
-
-class _OwnPageCsrfMiddleware(CsrfViewMiddleware):
-    """Django's CSRF check, taking ``Origin: null`` (what a no-referrer page sends with its own
-    posts) as the page's own origin; the token must still match the cookie."""
-
-    def _origin_verified(self, request: HttpRequest) -> bool:
-        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)
-
-
-csrf_protect_own_page = decorator_from_middleware(_OwnPageCsrfMiddleware)
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
@@ -97,8 +81,7 @@ def too_many(request: HttpRequest, wait: int) -> HttpResponse:
 
 
 @private
-@csrf_exempt  # from the site-wide check only: csrf_protect_own_page checks instead
-@csrf_protect_own_page
+@csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
 def founder_page(request: HttpRequest, token: str) -> HttpResponse:
     wait = ratelimit.address_blocked(request)

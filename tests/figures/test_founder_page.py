@@ -393,7 +393,7 @@ def test_the_page_is_private(client, submission):
     for response in (client.get(url(submission)), client.get(reverse("figures:founder", args=["nonsense"]))):
         assert "no-store" in response["Cache-Control"]
         assert response["X-Robots-Tag"].startswith("noindex")
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_csrf_is_enforced(submission):
@@ -450,7 +450,7 @@ ODD_BODIES = [
 def test_odd_bodies_never_give_a_500(client, submission, body, content_type):
     response = client.generic("POST", url(submission), body, content_type=content_type)
     assert response.status_code < 500
-    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_body_too_large_answers_413_and_saves_nothing(client, submission):
@@ -495,29 +495,30 @@ def test_the_language_switch_works_on_the_receipt(client):
     assert client.get(url(submission))["Content-Language"] == "zh-hans"
 
 
-def test_posts_with_a_null_origin_pass_the_csrf_check_with_the_token(submission):
-    """A no-referrer page's own posts carry Origin: null; the CSRF token still decides."""
+def test_the_pages_own_posts_pass_the_csrf_check_and_forged_or_foreign_ones_do_not(submission):
+    """Same-origin referrers: the page's own posts carry its origin, and Django's check decides."""
     client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="10.250.0.3")
     page = client.get(url(submission))
     token = page.context["csrf_token"]
     response = client.post(
         url(submission),
         {"action": "draft", "revenue": "1", "csrfmiddlewaretoken": str(token)},
-        HTTP_ORIGIN="null",
+        HTTP_ORIGIN="http://testserver",
     )
     assert response.status_code == 303
     forged = client.post(
         url(submission),
         {"action": "draft", "revenue": "2", "csrfmiddlewaretoken": "x" * 64},
-        HTTP_ORIGIN="null",
+        HTTP_ORIGIN="http://testserver",
     )
     assert forged.status_code == 403
-    foreign = client.post(
-        url(submission),
-        {"action": "draft", "revenue": "3", "csrfmiddlewaretoken": str(token)},
-        HTTP_ORIGIN="https://evil.example",
-    )
-    assert foreign.status_code == 403
+    for origin in ("https://evil.example", "null"):
+        foreign = client.post(
+            url(submission),
+            {"action": "draft", "revenue": "3", "csrfmiddlewaretoken": str(token)},
+            HTTP_ORIGIN=origin,
+        )
+        assert foreign.status_code == 403
     submission.refresh_from_db()
     assert submission.values == {"revenue": "1"}
 
