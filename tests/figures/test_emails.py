@@ -68,7 +68,7 @@ def _by_address():
 def _opens(text: str):
     """The submissions the founder links in ``text`` open (a link's signature carries its time, so
     links are compared by what they open, not as text)."""
-    tokens = re.findall(r"/figures/([^/\s\"]+)/", text)
+    tokens = re.findall(r"(?<!/admin)/figures/([^/\s\"]+)/", text)
     return [submission_from_token(token) for token in tokens]
 
 
