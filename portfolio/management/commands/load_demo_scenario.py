@@ -76,6 +76,12 @@ class Command(BaseCommand):
         if logins:  # a founder's link opens the firm's page without a login: local development only
             link = demo_founder_link(request) or "none open now (re-issue one on the progress page)"
             self.stdout.write(f"  a founder's link: {link}")
+        key = request.incubator.key or request.incubator.pk
+        self.stdout.write(
+            f"  Torch return for {request.year} (demo records left out): .venv/bin/python manage.py "
+            f"torch_return --incubator {key} --year {request.year} --out var/torch-{request.year}.xlsx"
+        )
+        self.stdout.write(f"    or admin → Incubators → {request.incubator.name} → Torch statistics return")
 
     def _print_logins(self) -> None:
         password, raw = demo_logins()
