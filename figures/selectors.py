@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import IncubatorMembership, StaffRole, User
+from accounts.models import StaffRole, User
 from figures.fields import FIELDS, Field, Kind, Storage, as_text, fields_for
 from figures.forms import FiguresForm, grouped_number
 from figures.models import FiguresRequest, FiguresSubmission, SubmissionStatus
 from figures.services.founder import figures_form_for
 from portfolio.models import Firm, Incubator, Residency
-from portfolio.selectors.scope import scope_to_incubators, user_sees_everything
+from portfolio.selectors.scope import memberships_of, scope_to_incubators, user_sees_everything
 
 # The roles that may open requests and review answers; the others only look.
 REVIEWER_ROLES = (StaffRole.MANAGER, StaffRole.LIAISON)
@@ -45,19 +45,11 @@ def figures_submissions_for_user(user: User) -> QuerySet[FiguresSubmission]:
 def figures_reviewer_incubator_ids(user: User) -> list[int] | None:
     """The incubators whose requests the user may act on; None: all of them (a superuser).
 
-    Cached on the user object for the request, like the scope's own list.
+    Read from the memberships the scope reads (one query per request).
     """
     if user_sees_everything(user):
         return None
-    cached = getattr(user, "_figures_reviewer_ids_cache", None)
-    if cached is None:
-        cached = list(
-            IncubatorMembership.objects.filter(user_id=user.pk, role__in=REVIEWER_ROLES).values_list(
-                "incubator_id", flat=True
-            )
-        )
-        user._figures_reviewer_ids_cache = cached
-    return cached
+    return [incubator_id for incubator_id, role in memberships_of(user) if role in REVIEWER_ROLES]
 
 
 def figures_user_may_review(user: User, incubator_id: int | None = None) -> bool:

@@ -18,15 +18,19 @@ def user_sees_everything(user: User) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-def incubator_ids_for_user(user: User) -> list[int]:
-    """The incubators a staff member belongs to (cached on the user object per request)."""
-    cached = getattr(user, "_incubator_ids_cache", None)
+def memberships_of(user: User) -> list[tuple[int, str]]:
+    """(incubator id, role) of each of a staff member's memberships, read once per request (cached
+    on the user object), so every scope and role check of a page shares one query."""
+    cached = getattr(user, "_memberships_cache", None)
     if cached is None:
-        cached = list(
-            IncubatorMembership.objects.filter(user_id=user.pk).values_list("incubator_id", flat=True)
-        )
-        user._incubator_ids_cache = cached
+        cached = list(IncubatorMembership.objects.filter(user_id=user.pk).values_list("incubator_id", "role"))
+        user._memberships_cache = cached
     return cached
+
+
+def incubator_ids_for_user(user: User) -> list[int]:
+    """The incubators a staff member belongs to."""
+    return list(dict.fromkeys(incubator_id for incubator_id, _ in memberships_of(user)))
 
 
 def scope_to_incubators(queryset: QuerySet, user: User, incubator_path: str = "incubator") -> QuerySet:
