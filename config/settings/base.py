@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "partners",
     "ladder",
     "figures",
+    "scoring",
 ]
 
 MIDDLEWARE = [
