@@ -264,3 +264,11 @@ LADDER_WITHIN_REACH = {
     "max_staff": env_int("LADDER_WITHIN_REACH_MAX_STAFF", 3),
     "max_cny": env_int("LADDER_WITHIN_REACH_MAX_CNY", 2_000_000),
 }
+
+# --- Innovation score (scoring/): the model is the active score pack (admin > Score packs; the
+# shipped one is scoring/packs/default.yaml); every cohort is recomputed nightly by the beat row
+# "innovation score: nightly recompute" (migration scoring 0003) and on each change of a firm.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "InnovationScoreStatusEnum": "partners.api.serializers.SCORE_STATUSES",
+    "IndicatorStatusEnum": "partners.api.innovation_score.LINE_STATUSES",
+}

@@ -45,9 +45,7 @@ def scored_firm(
         year=year,
         rd_expense=None if rd is None else Decimal(rd),
         revenue=None if revenue is None else Decimal(revenue),
-        employees=None,
-        rd_staff=None,
-        **figures,
+        **{"employees": None, "rd_staff": None, **figures},
     )
     if revenue_before is not None:
         YearlyFiguresFactory(
