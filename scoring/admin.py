@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from scoring.models import ScorePack
+from scoring.models import FirmScore, ScorePack
 from scoring.services import score_pack_activate, scores_queue_all
 
 
@@ -90,5 +90,8 @@ class ScorePackAdmin(SimpleHistoryAdmin):
         return request.user.is_active and request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # A pack scores are recorded against is kept for the record; only an inactive one goes.
-        return request.user.is_active and request.user.is_superuser and not (obj and obj.active)
+        # The active pack, and any pack a stored score names, is kept: a score is explained with
+        # the words of the pack it used.
+        if not (request.user.is_active and request.user.is_superuser):
+            return False
+        return obj is None or not (obj.active or FirmScore.objects.filter(pack_version=obj.version).exists())

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ladder.presentation import money
 from portfolio.models import Firm, YearlyFigures
 from scoring.models import FirmScore
+from scoring.selectors import score_described
 
 PROBLEMS = {
     "not_reported": gettext_lazy("not reported"),
@@ -98,11 +99,12 @@ def line_note(line: dict[str, Any], min_size: int) -> str:
 
 
 def score_panel(firm_id: int) -> dict[str, Any] | None:
-    """The firm page's innovation-score section (one query); None before the first computation."""
+    """The firm page's innovation-score section (two queries: the score, its pack); None before
+    the first computation."""
     score = FirmScore.objects.filter(firm_id=firm_id).first()
     if score is None:
         return None
-    breakdown = score.breakdown
+    breakdown = score_described(score)
     pack = breakdown.get("pack", {})
     cohort = breakdown.get("cohort") or {}
     groups = {g["key"]: text(g["label"]) for g in breakdown.get("groups", [])}

@@ -23,6 +23,7 @@ from partners.api.views import FIRM_ID, FirmScopedView
 from scoring.engine.pack import COHORT_BY, LABELS, UNITS
 from scoring.engine.score import REASONS
 from scoring.models import FirmScore
+from scoring.selectors import score_described
 
 NOT_COMPUTED = "not_computed"
 LINE_STATUSES = [
@@ -172,7 +173,7 @@ def score_document(firm_id: int, score: FirmScore | None) -> dict[str, Any]:
             "missing": [],
             "computed_at": None,
         }
-    breakdown = score.breakdown
+    breakdown = score_described(score)
     return {
         **breakdown,
         "firm": firm_id,

@@ -84,15 +84,10 @@ class Line:
         return LINE_SCORED if self.normalised is not None else LINE_FEW_PEERS
 
     def as_json(self) -> dict[str, Any]:
-        indicator = self.indicator
+        """What was computed; the indicator's label, unit and data come from the pack (describe.py)."""
         return {
-            "key": indicator.key,
-            "group": indicator.group,
-            "label": indicator.label.as_json(),
-            "unit": indicator.unit,
-            "period_years": indicator.period_years,
-            "data": indicator.data,
-            "value": _shown(self.value, indicator.unit),
+            "key": self.indicator.key,
+            "value": _shown(self.value, self.indicator.unit),
             "normalised": None if self.normalised is None else str(half_up(self.normalised)),
             "weight": None if self.weight is None else str(self.weight),
             "contribution": None if self.contribution is None else str(self.contribution),
@@ -106,7 +101,6 @@ class Line:
 class ItemLine:
     key: str
     kind: str  # bonus | negative
-    label: dict[str, str]
     points: Decimal
     applies: bool
     contribution: Decimal | None  # signed: negative items take points off
@@ -115,8 +109,6 @@ class ItemLine:
         return {
             "key": self.key,
             "kind": self.kind,
-            "label": self.label,
-            "points": str(self.points),
             "applies": self.applies,
             "contribution": None if self.contribution is None else str(self.contribution),
         }
@@ -141,26 +133,20 @@ class FirmResult:
         return SCORED if self.total is not None else NO_SCORE
 
     def breakdown(self, pack: Pack) -> dict[str, Any]:
-        """Everything a credit committee needs to follow the score, as stored and served."""
-        stage = next((s for s in pack.stages if s.key == self.stage), None)
+        """What was computed, as stored (FirmScore.breakdown): values, normalised values, weights,
+        contributions, cohort, stage and missing data, by key. The words around them (labels,
+        units, the data each indicator reads, the pack's source) are the pack's, added by
+        ``describe.describe`` when shown, so a portfolio's nightly rewrite stays small."""
         groups = []
-        for key, label in pack.groups:
-            parts = [line.contribution for line in self.lines if line.indicator.group == key]
-            known = [p for p in parts if p is not None]
-            groups.append(
-                {
-                    "key": key,
-                    "label": label.as_json(),
-                    "contribution": str(sum(known, Decimal("0.00"))) if known else None,
-                }
-            )
+        for key, _label in pack.groups:
+            known = [line.contribution for line in self.lines if line.indicator.group == key]
+            known = [p for p in known if p is not None]
+            groups.append({"key": key, "contribution": str(sum(known, Decimal("0.00"))) if known else None})
         return {
-            "pack": pack.summary(),
+            "pack": pack.version,
             "year": self.year,
             "cohort": self.cohort.as_json(self.cohort_size, pack.min_cohort),
-            "stage": None if stage is None else {"key": stage.key, "label": stage.label.as_json()},
-            "status": self.status,
-            "total": None if self.total is None else str(self.total),
+            "stage": self.stage,
             "completeness": None if self.completeness is None else str(self.completeness),
             "min_completeness": str(pack.min_completeness),
             "reasons": list(self.reasons),
@@ -313,5 +299,5 @@ def _items(pack: Pack, firm: FirmRecord, year: int, *, scored: bool) -> list[Ite
                 counted = min(item.points, room) if applies else Decimal(0)
                 room -= counted
                 contribution = (sign * counted).quantize(CENT) if counted else Decimal("0.00")
-            lines.append(ItemLine(item.key, kind, item.label.as_json(), item.points, applies, contribution))
+            lines.append(ItemLine(item.key, kind, item.points, applies, contribution))
     return lines

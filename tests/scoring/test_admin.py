@@ -133,3 +133,11 @@ def test_the_active_pack_cannot_be_deleted(client, superuser):
     client.force_login(superuser)
     pack = ScorePack.objects.get(active=True)
     assert client.get(reverse("admin:scoring_scorepack_delete", args=[pack.pk])).status_code == 403
+
+
+def test_the_score_section_costs_two_queries_whatever_the_cohort(scored, django_assert_num_queries):
+    from scoring.presentation import score_panel
+
+    with django_assert_num_queries(2):  # the firm's score, the pack it names
+        panel = score_panel(scored[0].pk)
+    assert len(panel["lines"]) == 3

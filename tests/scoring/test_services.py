@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from scoring.models import FirmScore, ScorePack
+from scoring.selectors import score_described
 from scoring.services import firm_scores_recompute, score_pack_activate, score_pack_load, scores_recompute_all
 from tests.factories import IncubatorFactory
 from tests.scoring.factories import cohort_of_four, score_year, scored_firm
@@ -53,11 +54,24 @@ def test_the_hand_worked_cohort_is_stored_to_the_cent(small_pack_active, qingdao
     assert a.breakdown["items"][0] == {
         "key": "hnte",
         "kind": "bonus",
-        "label": {"zh": "高企", "en": "HNTE"},
-        "points": "3",
         "applies": True,
         "contribution": "3.00",
     }
+
+
+def test_the_stored_breakdown_is_described_with_the_words_of_its_pack(small_pack_active, qingdao):
+    firms = cohort_of_four(qingdao)
+    scores_recompute_all()
+    described = score_described(FirmScore.objects.get(firm=firms[0]))
+    assert described["pack"]["version"] == "test-small-1" and described["pack"]["label"] == "zone"
+    assert described["stage"] == {"key": "young", "label": {"zh": "初创", "en": "Young"}}
+    line = described["lines"][1]
+    assert (line["label"], line["unit"], line["group"]) == (
+        {"zh": "研发强度", "en": "R&D intensity"},
+        "share",
+        "tech",
+    )
+    assert described["items"][0]["points"] == "3"
 
 
 def test_stored_contributions_add_up_to_the_total(small_pack_active, qingdao):
@@ -102,7 +116,7 @@ def test_a_pack_switch_changes_the_scores_and_records_the_version(small_pack_act
     scores_recompute_all()
     after = scores(firms)
     assert {s.pack_version for s in after} == {"test-small-2"}
-    assert after[0].breakdown["pack"]["version"] == "test-small-2"
+    assert after[0].breakdown["pack"] == "test-small-2"
     # A (young): R&D 20 x 33.33% = 6.67, intensity 30 x 50% = 15, growth 50 x 50% = 25, HNTE +3.
     assert after[0].total == Decimal("49.67") != before[firms[0].pk]
     assert ScorePack.objects.get(active=True).version == "test-small-2"

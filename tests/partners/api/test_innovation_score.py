@@ -240,8 +240,8 @@ def test_the_list_with_scores_keeps_its_pinned_query_count(
 
 
 def test_the_score_endpoint_query_count(api, cohort, django_assert_num_queries):
-    # key lookup, last-used update, firm visible?, the score, the access log
-    with django_assert_num_queries(4 + ACCESS_LOG_QUERIES):
+    # key lookup, last-used update, firm visible?, the score, its pack (for the words), the access log
+    with django_assert_num_queries(5 + ACCESS_LOG_QUERIES):
         assert api.get(url(cohort[0].pk)).status_code == 200
 
 

@@ -32,7 +32,7 @@ CHANGE_QUERIES = {
     # the ladder panel reads the stay and the firm's records (7), the rule sets (1) and this
     # year's filing windows (1), however many years and records the firm has (50); the yearly
     # figures inline no longer reads the firm once more (49); the panel's innovation-score section
-    # reads the firm's stored score (50).
+    # reads the firm's stored score (none here) (50).
     "firm": 50,
     "residency": 9,
     "certificationkind": 7,
