@@ -171,7 +171,9 @@ def firm_scores_queue(*, firm_id: int) -> None:
     """
     pending = _pending()
     pending.add(firm_id)
-    transaction.on_commit(_send_pending)
+    # robust: a broker that cannot take the task must not fail the write that was just committed
+    # (the error is logged, and the nightly pass recomputes the cohort anyway).
+    transaction.on_commit(_send_pending, robust=True)
 
 
 def _pending() -> set[int]:
@@ -196,7 +198,7 @@ def _send_pending() -> None:
 def scores_queue_all() -> None:
     from scoring.tasks import recompute_all
 
-    transaction.on_commit(lambda: recompute_all.delay())
+    transaction.on_commit(lambda: recompute_all.delay(), robust=True)
 
 
 # --- packs -----------------------------------------------------------------------------------
