@@ -34,6 +34,7 @@ from ladder.standing import (
 from portfolio.models import Residency
 from portfolio.resources import formula_neutralise
 from portfolio.selectors.scope import incubators_for_user, scope_to_incubators
+from scoring.presentation import score_panel
 
 STATUS_LABELS = {
     ELIGIBLE: gettext_lazy("Eligible now"),
@@ -240,4 +241,4 @@ def panel_context(firm_id: int, on: datetime.date | None = None) -> dict | None:
                 "ends_on": evaluation.extra.get("ends_on") if evaluation else None,
             }
         )
-    return {"standing": standing, "sections": sections, "on": on}
+    return {"standing": standing, "sections": sections, "on": on, "score": score_panel(firm_id)}

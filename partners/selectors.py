@@ -29,6 +29,8 @@ from portfolio.models import (
 )
 from portfolio.selectors.certifications import with_status_on
 from portfolio.selectors.scope import firms_for_user, scope_to_incubators
+from scoring.models import FirmScore
+from scoring.selectors import score_summaries
 
 # Loans other banks recorded become part of a firm's visible history once money moved;
 # applications, approvals and rejections stay between the firm, its incubator and that bank.
@@ -114,11 +116,12 @@ def firm_rows_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = N
 def firm_rows_complete(
     viewer: ApiViewer, firms: list[dict], *, on: datetime.date | None = None
 ) -> list[dict]:
-    """Adds to each firm row what a lender looks at, in twelve queries whatever the page size.
+    """Adds to each firm row what a lender looks at, in thirteen queries whatever the page size.
 
     ``current_residency`` (the latest open one, or None), ``certifications`` (by ladder rank,
     newest first), ``financing`` (the events the viewer may see), ``latest_figures`` (None
-    without figures): four queries; and ``ladder`` (``ladder_summaries``, on ``on``, today by
+    without figures), ``innovation_score`` (the stored score's summary, None before the first
+    computation): five queries; and ``ladder`` (``ladder_summaries``, on ``on``, today by
     default): eight.
     Each query reads only the rows and columns shown, by the firm foreign-key indexes.
     """
@@ -144,7 +147,14 @@ def firm_rows_complete(
     )
     by_id = {}
     for firm in firms:
-        firm.update(current_residency=None, certifications=[], financing=[], latest_figures=None, ladder=None)
+        firm.update(
+            current_residency=None,
+            certifications=[],
+            financing=[],
+            latest_figures=None,
+            ladder=None,
+            innovation_score=None,
+        )
         by_id[firm["id"]] = firm
     for row in residencies:  # latest first: the first one seen is the current one
         firm = by_id[row["firm_id"]]
@@ -156,6 +166,8 @@ def firm_rows_complete(
         by_id[row["firm_id"]]["financing"].append(row)
     for row in figures:
         by_id[row["firm_id"]]["latest_figures"] = row
+    for row in score_summaries(ids):
+        by_id[row["firm_id"]]["innovation_score"] = row
     for firm_id, summary in ladder_summaries(ids, on or timezone.localdate()).items():
         by_id[firm_id]["ladder"] = summary
     return firms
@@ -257,6 +269,11 @@ def financing_list_for_firm(viewer: ApiViewer, *, firm: Firm) -> QuerySet[Financ
 
 def figures_list_for_firm(*, firm: Firm) -> QuerySet[YearlyFigures]:
     return YearlyFigures.objects.filter(firm=firm)
+
+
+def innovation_score_for_firm(*, firm: Firm) -> FirmScore | None:
+    """The firm's stored innovation score (the caller has checked the firm is visible)."""
+    return FirmScore.objects.filter(firm=firm).first()
 
 
 def white_list_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = None) -> QuerySet:

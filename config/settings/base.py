@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "partners",
     "ladder",
     "figures",
+    "scoring",
 ]
 
 MIDDLEWARE = [
@@ -275,3 +276,11 @@ FIGURES_RATE_WINDOW_SECONDS = env_int("FIGURES_RATE_WINDOW_SECONDS", 600, minimu
 FIGURES_RATE_PER_ADDRESS = env_int("FIGURES_RATE_PER_ADDRESS", 300, minimum=1)
 FIGURES_RATE_PER_LINK = env_int("FIGURES_RATE_PER_LINK", 120, minimum=1)
 FIGURES_FAILED_LINKS_PER_ADDRESS = env_int("FIGURES_FAILED_LINKS_PER_ADDRESS", 20, minimum=1)
+
+# --- Innovation score (scoring/): the model is the active score pack (admin > Score packs; the
+# shipped one is scoring/packs/default.yaml); every cohort is recomputed nightly by the beat row
+# "innovation score: nightly recompute" (migration scoring 0003) and on each change of a firm.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "InnovationScoreStatusEnum": "partners.api.serializers.SCORE_STATUSES",
+    "IndicatorStatusEnum": "partners.api.innovation_score.LINE_STATUSES",
+}

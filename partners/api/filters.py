@@ -59,6 +59,11 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 99999.99, "multipleOf": 0.01})
+class ScoreFilter(django_filters.NumberFilter):
+    """A score to the cent (the totals are stored with two decimals)."""
+
+
 class FirmFilter(django_filters.FilterSet):
     certification_kind = django_filters.CharFilter(
         method="filter_noop",
@@ -74,6 +79,16 @@ class FirmFilter(django_filters.FilterSet):
         method="filter_city", max_length=60, help_text=_("City of an incubator the firm is in now.")
     )
     industry = django_filters.ChoiceFilter(choices=TechField.choices)
+    min_score = ScoreFilter(
+        field_name="innovation_score__total",
+        lookup_expr="gte",
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        help_text=_(
+            "Firms whose innovation score is at least this (e.g. 60); firms without a score are left out."
+        ),
+    )
     updated_since = SinceFilter(
         method="filter_updated_since",
         help_text=_(
@@ -84,7 +99,14 @@ class FirmFilter(django_filters.FilterSet):
 
     class Meta:
         model = Firm
-        fields = ["certification_kind", "certification_status", "city", "industry", "updated_since"]
+        fields = [
+            "certification_kind",
+            "certification_status",
+            "city",
+            "industry",
+            "min_score",
+            "updated_since",
+        ]
 
     def filter_noop(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied together in filter_queryset: both must match one certification

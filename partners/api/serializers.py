@@ -238,6 +238,45 @@ def represent_ladder(row: Mapping) -> dict:
     }
 
 
+# --- the innovation score (scoring/; the breakdown endpoint is partners/api/innovation_score.py) ---
+
+SCORE_STATUSES = [("scored", _("scored")), ("no_score", _("no score"))]
+
+
+class InnovationScoreSummarySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=SCORE_STATUSES,
+        read_only=True,
+        help_text=_(
+            "scored, or no_score: too little data, a cohort too small to compare with, or no region; "
+            "a firm with too little data gets no score rather than a low one."
+        ),
+    )
+    total = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_("The score, 0-100 plus bonus and minus negative items; null without a score."),
+    )
+    stage = serializers.CharField(
+        read_only=True,
+        help_text=_("The pack's stage the weights were taken from, e.g. startup, growth, stable."),
+    )
+    pack_version = serializers.CharField(
+        read_only=True, help_text=_("The score pack used, e.g. ours-2025.1.")
+    )
+    completeness = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Share of the stage's weight whose indicators have data (0-1)."),
+    )
+    year = serializers.IntegerField(read_only=True, allow_null=True, help_text=_("The fiscal year scored."))
+    computed_at = serializers.DateTimeField(read_only=True)
+
+
 FUNDED_LOAN_STATUSES = {
     "",
     LoanStatus.DISBURSED,
@@ -313,6 +352,14 @@ class FirmSerializer(serializers.ModelSerializer):
             "Conclusions only: no self-assessment detail."
         ),
     )
+    innovation_score = InnovationScoreSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The innovation score's total, stage and pack version (the breakdown: "
+            "/firms/{id}/innovation-score/); null before the firm's first computation."
+        ),
+    )
 
     class Meta:
         model = Firm
@@ -323,6 +370,7 @@ class FirmSerializer(serializers.ModelSerializer):
             "financing_summary",
             "latest_figures",
             "ladder",
+            "innovation_score",
         ]
 
     def to_representation(self, firm: Mapping) -> dict:
@@ -338,6 +386,10 @@ class FirmSerializer(serializers.ModelSerializer):
         )
         data["latest_figures"] = None if figures is None else represent_row(YearlyFiguresSerializer, figures)
         data["ladder"] = None if firm["ladder"] is None else represent_ladder(firm["ladder"])
+        score = firm["innovation_score"]
+        data["innovation_score"] = (
+            None if score is None else represent_row(InnovationScoreSummarySerializer, score)
+        )
         return data
 
 

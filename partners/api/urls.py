@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners.api import views
+from partners.api import innovation_score, views
 
 app_name = "api"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("firms/<int:firm_id>/financing/", views.FirmFinancingListView.as_view(), name="firm-financing"),
     path("firms/<int:firm_id>/figures/", views.FirmFiguresListView.as_view(), name="firm-figures"),
+    path(
+        "firms/<int:firm_id>/innovation-score/",
+        innovation_score.FirmInnovationScoreView.as_view(),
+        name="firm-innovation-score",
+    ),
     path("firms/<int:firm_id>/loans/", views.FirmLoanListView.as_view(), name="firm-loans"),
     path("firms/<int:firm_id>/loans/<int:pk>/", views.FirmLoanDetailView.as_view(), name="firm-loan-detail"),
     path(

@@ -17,6 +17,7 @@ from portfolio.services.demo import (
     demo_scenario_reset,
     demo_staff,
 )
+from scoring.demo import demo_score_lines, demo_scores
 
 
 class Command(BaseCommand):
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         summary = ", ".join(f"{s} {c}+{u}" for s, (c, u) in result.counts.items())
         self.stdout.write(f"Demo scenario (labelled demo; created+already there): {summary}")
         self._load_figures_request(day=day, reset=reset, logins=logins)
+        self.stdout.write(demo_scores())  # innovation scores (scoring/demo.py)
         if logins:
             self._print_logins()
 
@@ -96,6 +98,8 @@ class Command(BaseCommand):
         url = f"{site}/api/v1/firms/?certification_kind=hnte&page_size=20"
         out(self.style.SUCCESS(f"Demo partner API key for {bank.name_en} (shown once): {raw}"))
         out(f"  curl -s -H {shlex.quote('Authorization: Api-Key ' + raw)} {shlex.quote(url)}")
+        for n, line in enumerate(demo_score_lines(site, raw)):  # innovation score (scoring/demo.py)
+            out(self.style.SUCCESS(line) if n == 0 else line)
         out(self.style.SUCCESS("The certification ladder:"))
         out(f"  who can apply this year:  {site}/admin/portfolio/firm/ladder/?view=hnte")
         out("  each firm's page shows its ladder panel (e.g. 演示鲸航海洋装备: HNTE within reach)")

@@ -26,9 +26,9 @@ ACCESS_LOG_QUERIES = 1 if connection.vendor == "postgresql" else 2
 # The ladder summary: the rule sets, then the firms' facts (the chosen residencies, figures,
 # distinctions, incidents, self-assessments, certificates, equity).
 LADDER_QUERIES = 8
-# key lookup, last-used update, page, 4 detail queries (open residencies, certifications,
-# visible financing, latest figures), the ladder, the access log
-FIRM_LIST_QUERIES = 7 + LADDER_QUERIES + ACCESS_LOG_QUERIES
+# key lookup, last-used update, page, 5 detail queries (open residencies, certifications,
+# visible financing, latest figures, the stored innovation scores), the ladder, the access log
+FIRM_LIST_QUERIES = 8 + LADDER_QUERIES + ACCESS_LOG_QUERIES
 # key lookup, last-used update, firm visible?, page, the access log
 NESTED_LIST_QUERIES = 4 + ACCESS_LOG_QUERIES
 

@@ -84,7 +84,7 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_schema(client, b
     schema = schemathesis.openapi.from_dict(client.get("/api/schema/", {"format": "json"}).json())
     headers = {"Authorization": f"Api-Key {raw}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 11
     with wsgi_keeps_test_connection():
         for operation in operations:
             assert fuzz(operation, headers=headers, firm_id=firm.pk, loan_id=loan.pk) > 0, operation.label

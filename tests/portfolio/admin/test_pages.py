@@ -31,8 +31,9 @@ CHANGE_QUERIES = {
     # 38 before the ladder inputs; their three inlines load their rows in one query each (41);
     # the ladder panel reads the stay and the firm's records (7), the rule sets (1) and this
     # year's filing windows (1), however many years and records the firm has (50); the yearly
-    # figures inline no longer reads the firm once more (49).
-    "firm": 49,
+    # figures inline no longer reads the firm once more (49); the panel's innovation-score section
+    # reads the firm's stored score (none here) (50).
+    "firm": 50,
     "residency": 9,
     "certificationkind": 7,
     "obligation": 7,

@@ -157,8 +157,9 @@ def test_after_the_first_start_every_feature_works(settings):
         to_contact = message.to[0].startswith("demo.contact.")
         assert ("/admin/" in message.body) is not to_contact
 
-    # The printed curl line works as printed; a firm without consent answers 404.
-    [curl] = [line for line in printed.splitlines() if line.strip().startswith("curl ")]
+    # The printed curl lines work as printed (the firm list, a firm's innovation score); a firm
+    # without consent answers 404.
+    [curl, score_curl] = [line for line in printed.splitlines() if line.strip().startswith("curl ")]
     args = shlex.split(curl)
     header, url = args[args.index("-H") + 1], args[-1]
     name, _, value = header.partition(": ")
@@ -168,6 +169,8 @@ def test_after_the_first_start_every_feature_works(settings):
     response = api.get(f"{parts.path}?{parts.query}")
     assert name == "Authorization" and response.status_code == 200, response.content
     assert len(response.json()["results"]) >= 1
+    score = api.get(urlsplit(shlex.split(score_curl)[-1]).path).json()
+    assert score["status"] == "scored" and score["pack"]["label"] == "ours", score
     without_consent = Firm.objects.get(key="firm-jianxin")
     assert api.get(f"/api/v1/firms/{without_consent.pk}/").status_code == 404
 
