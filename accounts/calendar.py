@@ -103,7 +103,7 @@ def feed_ics(*, user: User, deadlines: list[Deadline]) -> bytes:
         calendar.add("method", "PUBLISH")
         calendar.add("x-wr-calname", _("Deadlines of my firms"))
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH_INTERVAL)
+        calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
         for deadline in deadlines:
             calendar.add_component(_event(deadline, language))
         return calendar.to_ical()

@@ -247,3 +247,10 @@ def test_the_demo_prints_a_staff_members_link_that_opens(client):
     response = client.get(url.removeprefix("http://localhost:8000"))
     assert response.status_code == 200
     assert icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"]
+
+
+def test_the_calendar_asks_to_be_fetched_again_every_four_hours(client, setup):
+    _feed, raw = calendar_feed_issue(user=setup.staff)
+    calendar = fetch(client, raw)
+    assert calendar["REFRESH-INTERVAL"].to_ical() == b"PT4H"
+    assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT4H"
