@@ -44,6 +44,7 @@ from portfolio.models import (
     ServiceRecord,
     YearlyFigures,
 )
+from portfolio.models.certifications import in_current_language
 from portfolio.resources import FirmResource, YearlyFiguresResource
 from portfolio.selectors.admin_lists import certification_list_annotate, firm_list_annotate
 from portfolio.selectors.scope import incubators_for_user, scope_to_incubators, user_sees_everything
@@ -441,7 +442,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 
     @admin.display(description=_("highest certification"), ordering="top_certification")
     def top_certification(self, firm: Firm) -> str:
-        return firm.top_certification or "-"
+        return in_current_language(firm.top_certification or "", firm.top_certification_en or "") or "-"
 
     @admin.display(description=_("next deadline"), ordering="next_deadline_on")
     def next_deadline(self, firm: Firm) -> str:
