@@ -25,10 +25,10 @@ from portfolio.admin.filters import (
     DeadlineKindFilter,
     IncubatorFilter,
 )
-from portfolio.admin.mixins import ScopedImportExportMixin
+from portfolio.admin.mixins import ScopedExportMixin, ScopedImportExportMixin
 from portfolio.choices import DeadlineStatus
 from portfolio.models import Certification, CertificationKind, Deadline, Obligation, ObligationWindow
-from portfolio.resources import CertificationResource
+from portfolio.resources import CertificationResource, DeadlineResource
 from portfolio.rules.deadlines import days_left
 from portfolio.selectors.admin_lists import certification_list_annotate
 from portfolio.selectors.deadlines import (
@@ -292,7 +292,8 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ScopedAdmin):
+class DeadlineAdmin(ScopedExportMixin, ScopedAdmin):
+    resource_classes = [DeadlineResource]
     list_display = ["due", "firm", "kind", "obligation", "status", "done_on"]
     list_filter = [
         "status",
