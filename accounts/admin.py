@@ -19,6 +19,10 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["incubator"]
 
 
+# The session key that carries a new calendar link from the POST to the page showing it once.
+NEW_CALENDAR_URL = "accounts:new-calendar-url"
+
+
 class CalendarFeedInline(admin.TabularInline):
     """The person's calendar links (the secret itself is never stored, so never shown here)."""
 
@@ -94,19 +98,22 @@ class UserAdmin(DjangoUserAdmin):
 
     def my_calendar_view(self, request):
         """Every staff member's own page (no model permission needed): create, renew or revoke
-        the secret link to their deadline calendar. The new link is shown in the answer to the
-        POST that created it, once; only its digest is kept."""
+        the secret link to their deadline calendar. Only the link's digest is kept; the new link
+        passes through the session to the page the POST redirects to, which shows it once (a
+        reload then neither shows it again nor issues another)."""
         from accounts.calendar import deadlines_for_feed, feed_url
 
         user = request.user
-        new_url = None
         if request.method == "POST":
             if "revoke" in request.POST:
                 calendar_feed_revoke(user=user)
+                request.session.pop(NEW_CALENDAR_URL, None)
                 self.message_user(request, _("Your calendar link was revoked; it no longer opens."))
-                return HttpResponseRedirect(reverse("admin:accounts_user_my_calendar"))
-            _feed, raw = calendar_feed_issue(user=user)
-            new_url = feed_url(raw)
+            else:
+                _feed, raw = calendar_feed_issue(user=user)
+                request.session[NEW_CALENDAR_URL] = feed_url(raw)
+            return HttpResponseRedirect(reverse("admin:accounts_user_my_calendar"))
+        new_url = request.session.pop(NEW_CALENDAR_URL, None)
         context = {
             **self.admin_site.each_context(request),
             "title": _("My calendar"),

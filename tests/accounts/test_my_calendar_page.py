@@ -48,7 +48,8 @@ def test_the_admin_header_and_home_link_to_the_page(counsellor_client):
 
 
 def test_creating_a_link_shows_it_once_and_it_opens_the_feed(counsellor_client):
-    response = counsellor_client.post(reverse(PAGE), {"issue": "1"})
+    response = counsellor_client.post(reverse(PAGE), {"issue": "1"}, follow=True)
+    assert response.redirect_chain == [(reverse(PAGE), 302)]  # a reload does not post again
     url = shown_url(response.content.decode())
     assert url is not None and url.startswith("http://localhost:8000/calendar/") and url.endswith(".ics")
     assert 'href="webcal://localhost:8000/calendar/' in response.content.decode()
@@ -67,6 +68,13 @@ def test_a_new_link_replaces_the_old_one(counsellor_client):
     counsellor_client.post(reverse(PAGE), {"issue": "1"})
     assert Client().get(reverse("calendar-feed", kwargs={"token": old})).status_code == 404
     assert CalendarFeed.objects.filter(user=counsellor_client.user, revoked_at__isnull=True).count() == 1
+
+
+def test_the_new_link_is_kept_nowhere_once_shown(counsellor_client):
+    counsellor_client.post(reverse(PAGE), {"issue": "1"}, follow=True)
+    assert not any("calendar" in key for key, _value in counsellor_client.session.items())
+    assert shown_url(counsellor_client.get(reverse(PAGE)).content.decode()) is None
+    assert CalendarFeed.objects.filter(user=counsellor_client.user).count() == 1
 
 
 def test_revoking_from_the_page_closes_the_link(counsellor_client):
