@@ -258,12 +258,12 @@ class SafeResource(resources.ModelResource):
     def get_diff_class(self):
         return ExportedDiff
 
-    def get_diff_headers(self):
-        """The import preview's column headings: what each column holds, and its code."""
-        return [self._heading(field.column_name) for field in self.get_user_visible_fields()]
-
-    def _heading(self, column: str) -> str:
-        label = self.column_label(column)
+    @classmethod
+    def column_heading(cls, column: str) -> str:
+        """What the column holds and its code, "Unified social credit code (credit_code)": the
+        export form's and the import preview's heading. (The result's ``diff_headers`` stay the
+        codes: the package reads an invalid row's values by them.)"""
+        label = cls.column_label(column)
         return column if label == column else f"{label} ({column})"
 
     def export_field(self, field, instance, **kwargs):

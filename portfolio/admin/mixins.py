@@ -23,8 +23,7 @@ class LabelledExportForm(SelectableFieldsExportForm):
     (the file's column heading): "Credit code (credit_code)", not "Credit Code"."""
 
     def _get_field_label(self, resource, field_name: str) -> str:
-        label = resource.column_label(field_name) if issubclass(resource, SafeResource) else field_name
-        return label if label == field_name else f"{label} ({field_name})"
+        return resource.column_heading(field_name) if issubclass(resource, SafeResource) else field_name
 
 
 class ScopedExportBase:
@@ -95,10 +94,14 @@ class ScopedImportExportMixin(ScopedExportBase, ImportExportMixin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    def _import_help(self, request) -> dict:
+    def _import_help(self, request, result=None) -> dict:
+        """The import page's template links, accepted values and the preview's headings."""
         info = self.opts.app_label, self.opts.model_name
         name = "admin:{}_{}_import_template".format(*info)
+        resource_class = self.get_import_resource_classes(request)[0]
+        headers = result.diff_headers if result is not None else []
         return {
+            "import_preview_headings": [resource_class.column_heading(h) for h in headers],
             "import_columns": self._import_resource(request).import_columns(),
             "import_template_urls": [
                 (extension.upper(), reverse(name, kwargs={"extension": extension}))
@@ -109,7 +112,7 @@ class ScopedImportExportMixin(ScopedExportBase, ImportExportMixin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         if isinstance(response, TemplateResponse) and not response.is_rendered:
-            response.context_data.update(self._import_help(request))
+            response.context_data.update(self._import_help(request, response.context_data.get("result")))
         return response
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -141,7 +144,7 @@ class ScopedImportExportMixin(ScopedExportBase, ImportExportMixin):
                     "form": self.create_import_form(request),
                     "import_error_display": self.import_error_display,
                     "fields_list": [],
-                    **self._import_help(request),
+                    **self._import_help(request, result),
                 }
             )
             return TemplateResponse(request, [self.import_template_name], context, status=400)

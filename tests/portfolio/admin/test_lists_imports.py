@@ -99,11 +99,13 @@ def test_the_preview_shows_the_incubator_and_entry_date_that_will_be_saved(liais
     result = page.context["result"]
     headers = result.diff_headers
     new, update = (dict(zip(headers, row.diff, strict=True)) for row in result.valid_rows())
-    assert portfolio.incubator.name in new["Incubator (incubator)"]
-    assert "2025-02-03" in new["Entered on (entered_on)"]
-    assert portfolio.incubator.name in update["Incubator (incubator)"]
-    assert "2022-01-10" in update["Entered on (entered_on)"]
+    assert portfolio.incubator.name in new["incubator"]
+    assert "2025-02-03" in new["entered_on"]
+    assert portfolio.incubator.name in update["incubator"]
+    assert "2022-01-10" in update["entered_on"]
     assert not Residency.objects.filter(firm__name="青岛预览科技有限公司").exists()
+    # The preview's headings say what each column holds.
+    assert "<th>Entered on (entered_on)</th>" in page.content.decode()
 
 
 def test_rows_with_errors_have_a_readable_heading_in_chinese(liaison_client, portfolio):
@@ -115,6 +117,7 @@ def test_rows_with_errors_have_a_readable_heading_in_chinese(liaison_client, por
     )
     page = response.content.decode()
     assert 'id="import-validation-errors"' in page
+    assert "<td>91350100M000100Y44</td>" in page  # the bad row's cells, under their headings
     assert "某些行验数据证失败" not in page  # django-import-export's garbled heading
     assert not Firm.objects.filter(name="青岛坏行科技有限公司").exists()
 
