@@ -218,3 +218,70 @@ class FiguresEmail(OutboundEmail):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.email}"
+
+
+class TorchFilingEmail(OutboundEmail):
+    """One reminder to one of an incubator's managers that the Torch return's filing window closes
+    soon: once per incubator, report year, threshold (days before it closes) and address.
+
+    The window is kept as it was when the reminder was recorded, with whether it was published
+    or only expected (a year without a published notice), which the email says.
+    """
+
+    incubator = models.ForeignKey(
+        "portfolio.Incubator",
+        verbose_name=_("incubator"),
+        on_delete=models.CASCADE,
+        related_name="torch_filing_emails",
+    )
+    report_year = models.PositiveSmallIntegerField(_("report year"))
+    threshold = models.PositiveSmallIntegerField(
+        _("threshold (days before it closes)"), help_text=_("The reminder day of figures/rules/torch.yaml.")
+    )
+    opens_on = models.DateField(_("window opens on"))
+    closes_on = models.DateField(_("window closes on"))
+    published = models.BooleanField(
+        _("published window"), help_text=_("False where the window is only expected from earlier years.")
+    )
+    source = models.CharField(_("source of the window"), max_length=300, blank=True)
+    for_date = models.DateField(_("pass date"), help_text=_("The day (Asia/Shanghai) of the pass."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Torch filing reminder")
+        verbose_name_plural = _("Torch filing reminders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incubator", "report_year", "threshold", "email"],
+                name="figures_torch_filing_once_per_threshold",
+                violation_error_message=_("This filing reminder has already been recorded."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="figures_torch_filing_sent_has_time",
+                violation_error_message=_("A sent email needs the time it was sent."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_on__lte=models.F("closes_on")),
+                name="figures_torch_filing_window_in_order",
+                violation_error_message=_("The window cannot close before it opens."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="figures_torch_filing_waiting",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incubator_id} · {self.report_year} · {self.threshold} · {self.email}"

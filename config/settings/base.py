@@ -17,6 +17,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes=("http", "https")).rstrip("/")
 # The longest a founder's signed figures link can live, whatever its submission's own expiry says.
 FIGURES_LINK_MAX_AGE_DAYS = 120
+# Days a founder's link stays open after the request's due date, so that a late answer still
+# comes in (our choice, not an official rule); due date plus grace must fit within the above.
+FIGURES_LINK_GRACE_DAYS = 14
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -263,3 +266,12 @@ LADDER_WITHIN_REACH = {
     "max_staff": env_int("LADDER_WITHIN_REACH_MAX_STAFF", 3),
     "max_cny": env_int("LADDER_WITHIN_REACH_MAX_CNY", 2_000_000),
 }
+
+# --- The founder's figures page (figures/views.py): a signed link, no account ---
+# Requests per window from one client address (REMOTE_ADDR) and on one link, and refused links
+# (wrong, expired, revoked ...) per address; over any of them the page answers 429 until the
+# window ends. Counted atomically in the cache (Redis in production, shared by all workers).
+FIGURES_RATE_WINDOW_SECONDS = env_int("FIGURES_RATE_WINDOW_SECONDS", 600, minimum=1)
+FIGURES_RATE_PER_ADDRESS = env_int("FIGURES_RATE_PER_ADDRESS", 300, minimum=1)
+FIGURES_RATE_PER_LINK = env_int("FIGURES_RATE_PER_LINK", 120, minimum=1)
+FIGURES_FAILED_LINKS_PER_ADDRESS = env_int("FIGURES_FAILED_LINKS_PER_ADDRESS", 20, minimum=1)

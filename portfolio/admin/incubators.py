@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import IncubatorMembership
+from figures.admin.torch import TorchReturnAdminMixin
 from portfolio.admin.base import ScopedAdmin
 from portfolio.models import Incubator
 from portfolio.selectors.scope import scope_to_incubators
@@ -24,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Incubator)
-class IncubatorAdmin(ScopedAdmin):
+class IncubatorAdmin(TorchReturnAdminMixin, ScopedAdmin):
     list_display = ["name", "city", "zone", "kind", "level", "firms_in_residence", "default_limit_months"]
     list_filter = ["city", "kind", "level"]
     search_fields = ["name", "name_en", "city", "zone"]

@@ -54,9 +54,35 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded: {exc}") from None
         summary = ", ".join(f"{s} {c}+{u}" for s, (c, u) in result.counts.items())
         self.stdout.write(f"Demo scenario (labelled demo; created+already there): {summary}")
+        self._load_figures_request(day=day, reset=reset, logins=logins)
         if logins:
             self._print_logins()
             self._print_calendar_feed()
+
+    # --- the demo's figures request (portfolio/services/demo_figures.py) ---------------------
+    def _load_figures_request(self, *, day: datetime.date | None, reset: bool, logins: bool) -> None:
+        from django.urls import reverse
+
+        from portfolio.services.demo_figures import demo_figures_load, demo_founder_link
+
+        try:
+            figures = demo_figures_load(today=day, reset=reset)
+        except DemoError as exc:
+            raise CommandError(f"The demo figures request was not loaded: {exc}") from None
+        request = figures.request
+        state = "opened" if figures.created else "already there"
+        url = settings.SITE_URL + reverse("admin:figures_figuresrequest_change", args=[request.pk])
+        self.stdout.write(self.style.SUCCESS(f"Figures request (demo, {state}): {request}"))
+        self.stdout.write(f"  progress page:  {url}")
+        if logins:  # a founder's link opens the firm's page without a login: local development only
+            link = demo_founder_link(request) or "none open now (re-issue one on the progress page)"
+            self.stdout.write(f"  a founder's link: {link}")
+        key = request.incubator.key or request.incubator.pk
+        self.stdout.write(
+            f"  Torch return for {request.year} (demo records left out): .venv/bin/python manage.py "
+            f"torch_return --incubator {key} --year {request.year} --out var/torch-{request.year}.xlsx"
+        )
+        self.stdout.write(f"    or admin → Incubators → {request.incubator.name} → Torch statistics return")
 
     def _print_logins(self) -> None:
         password, raw = demo_logins()

@@ -8,9 +8,13 @@ between the SMTP server's "250" and that one UPDATE (README, "Reminders").
 
 Modules: ``passes`` (thresholds and the hourly pass), ``outbox`` (what waits,
 hand-over, re-send), ``sending`` (claim, SMTP, outcome), ``rendering`` (the emails and their
-links), ``digest`` (the weekly digest). The names used elsewhere are re-exported here.
+links), ``digest`` (the weekly digest), ``registry`` (what the outbox needs to know of each
+model of email: its task, Message-ID, templates, context, loader and refusal rule) and ``kinds``
+(the reminder and the digest declared there; other apps declare their own, see figures/emails.py).
+The names used elsewhere are re-exported here.
 """
 
+from portfolio.services.reminders import kinds  # noqa: F401 - registers the reminder and the digest
 from portfolio.services.reminders.digest import digest_pass
 from portfolio.services.reminders.outbox import (
     Outbound,
@@ -25,6 +29,7 @@ from portfolio.services.reminders.passes import (
     reminder_pass,
     reminders_record,
 )
+from portfolio.services.reminders.registry import OutboundKind, outbound_kind, register
 from portfolio.services.reminders.rendering import (
     build_message,
     digest_context,
@@ -45,6 +50,7 @@ from portfolio.services.reminders.sending import (
 
 __all__ = [
     "Outbound",
+    "OutboundKind",
     "PassResult",
     "Planned",
     "SendOutcome",
@@ -59,9 +65,11 @@ __all__ = [
     "load_for_sending",
     "message_id",
     "outbound_hand_over",
+    "outbound_kind",
     "outbound_resend",
     "outbound_send",
     "outbound_take_waiting",
+    "register",
     "reminder_context",
     "reminder_pass",
     "reminders_record",

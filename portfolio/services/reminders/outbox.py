@@ -10,10 +10,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portfolio.choices import DeadlineStatus
-from portfolio.models import DeliveryStatus, DigestDelivery, ReminderDelivery
-
-Outbound = type[ReminderDelivery] | type[DigestDelivery]
+from portfolio.models import DeliveryStatus
+from portfolio.services.reminders.registry import Outbound, outbound_kind
 
 
 def waiting(now: datetime.datetime, *, requeue: bool) -> Q:
@@ -62,10 +60,8 @@ def _stamp_enqueued(model: Outbound, ids: list[int], now: datetime.datetime) -> 
 
 def outbound_hand_over(model: Outbound, ids: list[int] | None = None) -> list[int]:
     """Queue the waiting emails (or ``ids``) in tasks of REMINDER_SEND_BATCH_SIZE, on commit."""
-    from portfolio.tasks import deliver_digests, deliver_reminders
-
     ids = outbound_take_waiting(model) if ids is None else ids
-    task = deliver_reminders if model is ReminderDelivery else deliver_digests
+    task = outbound_kind(model).send_task()
     size = settings.REMINDER_SEND_BATCH_SIZE
     chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
     if chunks:
@@ -85,8 +81,7 @@ def outbound_resend(model: Outbound, ids: Iterable[int]) -> int:
     now = timezone.now()
     with transaction.atomic():
         qs = model.objects.select_for_update().filter(pk__in=list(ids), status=DeliveryStatus.FAILED)
-        if model is ReminderDelivery:
-            qs = qs.filter(deadline__status=DeadlineStatus.OPEN)
+        qs = outbound_kind(model).resendable(qs)
         chosen = list(qs.values_list("id", flat=True))
         model.objects.filter(pk__in=chosen).update(
             status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, enqueued_at=now, updated_at=now

@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 
 from portfolio.models import Deadline, DigestDelivery, ReminderDelivery
 from portfolio.rules.deadlines import days_left
-from portfolio.selectors.reminders import digest_content, digests_for_sending, reminder_deliveries_for_sending
-from portfolio.services.reminders.outbox import Outbound
+from portfolio.selectors.reminders import digest_content
+from portfolio.services.reminders.registry import Outbound, outbound_kind
 
 
 def send_day(delivery: ReminderDelivery) -> datetime.date:
@@ -29,8 +29,7 @@ def send_day(delivery: ReminderDelivery) -> datetime.date:
 def message_id(model: Outbound, pk: int) -> str:
     """Stable across attempts, so a duplicate is recognisable as the same delivery."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    prefix = "reminder" if model is ReminderDelivery else "digest"
-    return f"<{prefix}-{pk}@{domain}>"
+    return f"<{outbound_kind(model).message_id_prefix}-{pk}@{domain}>"
 
 
 def firm_admin_url(firm_id: int) -> str:
@@ -50,20 +49,18 @@ def _localized(obj, field_name: str, language: str) -> str:
 
 def load_for_sending(model: Outbound, ids: list[int]) -> dict[int, models.Model]:
     """The emails with everything they show, in one query."""
-    if model is ReminderDelivery:
-        return reminder_deliveries_for_sending(ids)
-    return digests_for_sending(ids)
+    return outbound_kind(model).load(ids)
 
 
 def build_message(model: Outbound, delivery, *, connection=None) -> EmailMultiAlternatives:
-    if model is ReminderDelivery:
-        template, context = "reminder", reminder_context(delivery)
-    else:
-        template, context = "digest", digest_context(delivery)
+    kind = outbound_kind(model)
+    template = kind.template(delivery)
     with translation.override(delivery.language):
-        subject = " ".join(render_to_string(f"portfolio/email/{template}_subject.txt", context).split())
-        text = render_to_string(f"portfolio/email/{template}.txt", context)
-        html = render_to_string(f"portfolio/email/{template}.html", context)
+        # The context inside the override too: what it words (a list, a date) is in the language.
+        context = kind.context(delivery)
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -15,10 +15,10 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portfolio.choices import DeadlineStatus
-from portfolio.models import Deadline, DeliveryStatus, ReminderDelivery
-from portfolio.services.reminders.outbox import Outbound, waiting
-from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id, send_day
+from portfolio.models import DeliveryStatus
+from portfolio.services.reminders.outbox import waiting
+from portfolio.services.reminders.registry import Outbound, outbound_kind
+from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id
 
 logger = logging.getLogger(__name__)
 
@@ -76,17 +76,11 @@ def _claim(model: Outbound, ids: list[int]) -> tuple[list, list[SendOutcome]]:
             .filter(waiting(now, requeue=False))
             .order_by("pk")
         )
-        deadlines = {}
-        if model is ReminderDelivery:
-            deadlines = {
-                pk: (status, due_on)
-                for pk, status, due_on in Deadline.objects.filter(
-                    pk__in={r.deadline_id for r in rows}
-                ).values_list("pk", "status", "due_on")
-            }
+        # The kind's own rule (its deadline closed, the firm submitted meanwhile...), read at once.
+        refusals = outbound_kind(model).refusals(rows) if rows else {}
         claimed = []
         for row in rows:
-            status, reason = _refusal(model, row, deadlines)
+            status, reason = _refusal(row, refusals)
             if status:
                 row.status, row.last_error = status, reason
                 row.save(update_fields=["status", "last_error", "updated_at"])
@@ -103,17 +97,11 @@ def _claim(model: Outbound, ids: list[int]) -> tuple[list, list[SendOutcome]]:
     return claimed, refused
 
 
-def _refusal(model: Outbound, row, deadlines: dict) -> tuple[str, str]:
+def _refusal(row, refusals: dict[int, tuple[str, str]]) -> tuple[str, str]:
     if row.status == DeliveryStatus.SENDING and row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
         # Its senders keep dying while sending it: stop, and let staff look at it.
         return DeliveryStatus.FAILED, f"the sender died during each of {row.attempts} attempts"
-    if model is ReminderDelivery:
-        status, due_on = deadlines.get(row.deadline_id, (None, None))
-        if status != DeadlineStatus.OPEN:
-            return DeliveryStatus.CANCELLED, "deadline no longer open (done or superseded)"
-        if due_on < send_day(row):
-            return DeliveryStatus.CANCELLED, "deadline passed before the reminder could be sent"
-    return "", ""
+    return refusals.get(row.pk, ("", ""))
 
 
 def _finish(model: Outbound, row: models.Model, **fields: object) -> bool:
@@ -210,9 +198,7 @@ def _schedule_retry(model: Outbound, row, delay: int) -> None:
     out), so the failure is logged and the row marked as not handed over: the next pass takes it
     once it is due.
     """
-    from portfolio.tasks import deliver_digests, deliver_reminders
-
-    task = deliver_reminders if model is ReminderDelivery else deliver_digests
+    task = outbound_kind(model).send_task()
     try:
         task.apply_async(([row.pk],), countdown=delay)
     except Exception:

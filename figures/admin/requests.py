@@ -1,1 +1,0 @@
-"""Admin of the figures app (see figures/admin/__init__.py)."""
