@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -172,3 +176,61 @@ class IncubatorMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.incubator} ({self.get_role_display()})"
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def active(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A staff member's secret calendar link: their firms' open deadlines as an iCalendar feed.
+
+    The token in the link is ``<prefix>.<secret>``; as for the partner API keys, only the prefix
+    (for lookup) and a SHA-256 digest of the whole token are stored, so the link is shown once
+    when issued and a copy of the database opens no one's calendar. A fast hash is right: the
+    secret is 256 random bits. Re-issuing revokes the previous link; one link is active per user.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    hashed_token = models.CharField(_("hashed token"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last fetched at"), null=True, blank=True, editable=False)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="accounts_calendarfeed_one_active_per_user",
+                violation_error_message=_("This person already has an active calendar link."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix}…)"
+
+    @staticmethod
+    def digest(raw_token: str) -> str:
+        return hashlib.sha256(raw_token.encode()).hexdigest()
+
+    @classmethod
+    def generate(cls) -> tuple[str, str, str]:
+        """A new token: (raw token to show once, prefix, digest)."""
+        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
+        raw = f"{prefix}.{secrets.token_urlsafe(32)}"
+        return raw, prefix, cls.digest(raw)
+
+    def matches(self, raw_token: str) -> bool:
+        return hmac.compare_digest(self.hashed_token, self.digest(raw_token))

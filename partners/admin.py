@@ -21,8 +21,10 @@ from partners.models import (
 from partners.services.api_keys import api_key_create, api_key_revoke
 from portfolio.admin.base import ScopedAdmin, partner_organisations
 from portfolio.admin.filters import IncubatorFilter
+from portfolio.admin.mixins import ScopedExportMixin
 from portfolio.choices import RecommendationStatus
-from portfolio.selectors.scope import scope_to_incubators
+from portfolio.resources import LoanApplicationResource
+from portfolio.selectors.scope import scope_to_incubators, scope_to_user
 
 
 class ConsentStateFilter(admin.SimpleListFilter):
@@ -283,8 +285,11 @@ class LoanDecisionInline(admin.TabularInline):
 
 
 @admin.register(LoanApplication)
-class LoanApplicationAdmin(admin.ModelAdmin):
-    """Banks' loan applications (read-only here; the loan itself is the firm's financing event)."""
+class LoanApplicationAdmin(ScopedExportMixin, admin.ModelAdmin):
+    """Banks' loan applications (read-only here; the loan itself is the firm's financing event),
+    exportable as CSV or XLSX; a staff member sees those of their incubators' firms."""
+
+    resource_classes = [LoanApplicationResource]
 
     list_display = ["__str__", "bank", "reference", "applied_on", "event_status", "updated_at"]
     list_filter = ["bank", "event__loan_status"]
@@ -293,6 +298,9 @@ class LoanApplicationAdmin(admin.ModelAdmin):
     fields = ["event", "bank", "reference", "applied_on", "requested_amount", "created_at", "updated_at"]
     readonly_fields = fields
     inlines = [LoanDecisionInline]
+
+    def get_queryset(self, request):
+        return scope_to_user(super().get_queryset(request), request.user, "event__firm")
 
     @admin.display(description=_("loan status"))
     def event_status(self, obj: LoanApplication) -> str:

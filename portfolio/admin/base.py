@@ -7,6 +7,7 @@ results, the change/delete/history views and the exports all go through the same
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
@@ -64,6 +65,37 @@ def choices_for(related_model: type, user: User) -> QuerySet | None:
     return None
 
 
+class LineEndsTextField(forms.CharField):
+    """A textarea's text with the line ends a browser sends (CRLF) stored as LF, as the fixtures
+    and imports store them: saving an unchanged note is then no change (the history showed
+    every multi-line note "changed" on every save)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+
+class LineEndsMixin:
+    """For model admins and inlines: every TextField's form field is a ``LineEndsTextField``."""
+
+    formfield_overrides = {models.TextField: {"form_class": LineEndsTextField}}
+
+
+class HistoryAdmin(LineEndsMixin, SimpleHistoryAdmin):
+    """simple_history's admin without phantom entries: line ends normalised, a save that
+    changed nothing records no history row, and an empty change reason shows empty, not "None"."""
+
+    object_history_list_template = "admin/simple_history/object_history_list.html"
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        return obj
+
+
 class ScopedFieldsMixin:
     """Narrow foreign-key and many-to-many choices to what the user may pick."""
 
@@ -99,11 +131,11 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     can_delete = False
 
 
-class ScopedInlineMixin(ScopedFieldsMixin):
+class ScopedInlineMixin(LineEndsMixin, ScopedFieldsMixin):
     pass
 
 
-class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
+class ScopedAdmin(ScopedFieldsMixin, HistoryAdmin):
     """A model admin whose rows, choices and views are limited to the user's incubators.
 
     ``scope_path`` leads from the model to its firm ("" for the Firm itself); models that are
@@ -115,7 +147,7 @@ class ScopedAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
     # another incubator stays serving it when a staff member of this one edits the mentor).
     preserve_m2m: tuple[str, ...] = ()
     show_full_result_count = False
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**HistoryAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
 
     def scope_queryset(self, queryset: QuerySet, user: User) -> QuerySet:
         if self.scope_path is None:

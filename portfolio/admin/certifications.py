@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from portfolio.admin.base import ReadOnlyInline, ScopedAdmin
+from portfolio.admin.base import HistoryAdmin, LineEndsMixin, ReadOnlyInline, ScopedAdmin
 from portfolio.admin.display import date_with_precision, due_html
 from portfolio.admin.filters import (
     CertificationDateToCompleteFilter,
@@ -26,10 +25,10 @@ from portfolio.admin.filters import (
     DeadlineKindFilter,
     IncubatorFilter,
 )
-from portfolio.admin.mixins import ScopedImportExportMixin
+from portfolio.admin.mixins import ScopedExportMixin, ScopedImportExportMixin
 from portfolio.choices import DeadlineStatus
 from portfolio.models import Certification, CertificationKind, Deadline, Obligation, ObligationWindow
-from portfolio.resources import CertificationResource
+from portfolio.resources import CertificationResource, DeadlineResource
 from portfolio.rules.deadlines import days_left
 from portfolio.selectors.admin_lists import certification_list_annotate
 from portfolio.selectors.deadlines import (
@@ -59,7 +58,7 @@ def _mark_done(model_admin, request, deadlines) -> None:
     )
 
 
-class ObligationInline(admin.StackedInline):
+class ObligationInline(LineEndsMixin, admin.StackedInline):
     model = Obligation
     extra = 0
     show_change_link = True
@@ -74,7 +73,7 @@ class ObligationInline(admin.StackedInline):
 
 
 @admin.register(CertificationKind)
-class CertificationKindAdmin(SimpleHistoryAdmin):
+class CertificationKindAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "code", "ladder_rank", "validity_months", "needs_verification"]
     list_filter = ["needs_verification"]
     search_fields = ["name", "name_en", "code"]
@@ -106,7 +105,7 @@ class ObligationWindowInline(admin.TabularInline):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(SimpleHistoryAdmin):
+class ObligationAdmin(HistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -293,7 +292,8 @@ class CertificationAdmin(ScopedImportExportMixin, ScopedAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ScopedAdmin):
+class DeadlineAdmin(ScopedExportMixin, ScopedAdmin):
+    resource_classes = [DeadlineResource]
     list_display = ["due", "firm", "kind", "obligation", "status", "done_on"]
     list_filter = [
         "status",

@@ -47,7 +47,7 @@ class CertificationKindFilter(admin.SimpleListFilter):
     parameter_name = "cert_kind"
 
     def lookups(self, request, model_admin):
-        return [(k.code, k.name) for k in CertificationKind.objects.only("code", "name")]
+        return [(k.code, k.display_name) for k in CertificationKind.objects.only("code", "name", "name_en")]
 
     def queryset(self, request, queryset):
         if not self.value():

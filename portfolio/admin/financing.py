@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from portfolio.admin.base import ScopedAdmin, ScopedInlineMixin
+from portfolio.admin.base import HistoryAdmin, ScopedAdmin, ScopedInlineMixin
 from portfolio.admin.filters import IncubatorFilter
 from portfolio.models import FinancingEvent, FinancingParticipant, Programme
 
@@ -55,7 +54,7 @@ class FinancingEventAdmin(ScopedAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["name", "kind", "city", "fund_size", "cap_per_firm", "risk_share_percent"]
     list_filter = ["kind", "city"]
     search_fields = ["name", "name_en"]

@@ -44,6 +44,7 @@ from portfolio.models import (
     ServiceRecord,
     YearlyFigures,
 )
+from portfolio.models.certifications import in_current_language
 from portfolio.resources import FirmResource, YearlyFiguresResource
 from portfolio.selectors.admin_lists import certification_list_annotate, firm_list_annotate
 from portfolio.selectors.scope import incubators_for_user, scope_to_incubators, user_sees_everything
@@ -93,21 +94,20 @@ class ResidencyFormSet(forms.BaseInlineFormSet):
             seen.add(data["incubator"].pk)
 
 
-class ResidencyInline(ScopedInlineMixin, admin.TabularInline):
+class ResidencyInline(ScopedInlineMixin, admin.StackedInline):
+    """Stacked, in rows of related fields: its ten columns made the firm page twice the window's
+    width as a table (a firm has one or two stays, so the height costs little)."""
+
     model = Residency
     formset = ResidencyFormSet
     extra = 0
     fields = [
         "incubator",
-        "entered_on",
-        "entered_precision",
-        "exited_on",
-        "exit_reason",
-        "limit_months",
-        "incubation_clock",
-        "liaison",
-        "space_m2",
+        ("entered_on", "entered_precision"),
         "entry_age_reason",
+        ("exited_on", "exit_reason"),
+        ("limit_months", "incubation_clock"),
+        ("space_m2", "liaison"),
     ]
     readonly_fields = ["incubation_clock"]
 
@@ -441,7 +441,7 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
 
     @admin.display(description=_("highest certification"), ordering="top_certification")
     def top_certification(self, firm: Firm) -> str:
-        return firm.top_certification or "-"
+        return in_current_language(firm.top_certification or "", firm.top_certification_en or "") or "-"
 
     @admin.display(description=_("next deadline"), ordering="next_deadline_on")
     def next_deadline(self, firm: Firm) -> str:

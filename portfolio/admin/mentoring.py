@@ -6,7 +6,9 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from portfolio.admin.base import ScopedAdmin, mentors_for_user
+from portfolio.admin.mixins import ScopedExportMixin
 from portfolio.models import Mentor, ServiceRecord
+from portfolio.resources import ServiceRecordResource
 from portfolio.selectors.scope import scope_to_incubators, scope_to_user, user_sees_everything
 
 
@@ -27,7 +29,8 @@ class MentorAdmin(ScopedAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(ScopedAdmin):
+class ServiceRecordAdmin(ScopedExportMixin, ScopedAdmin):
+    resource_classes = [ServiceRecordResource]
     list_display = ["topic", "kind", "occurred_on", "incubator", "mentor", "hours"]
     list_filter = ["kind", "incubator"]
     list_select_related = ["incubator", "mentor"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,13 @@ def validate_reminder_days(value: object) -> None:
         )
     if len(set(value)) != len(value):
         raise ValidationError(_("Each reminder day may appear only once."), code="duplicate_reminder_days")
+
+
+def in_current_language(chinese: str, english: str) -> str:
+    """The English name while the interface speaks English (when there is one), else the Chinese."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return chinese
 
 
 class CertificationKind(models.Model):
@@ -71,7 +79,11 @@ class CertificationKind(models.Model):
         ordering = ["ladder_rank", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_current_language(self.name, self.name_en)
 
 
 class Obligation(models.Model):
@@ -136,7 +148,11 @@ class Obligation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.name}"
+        return f"{self.kind}: {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return in_current_language(self.name, self.name_en)
 
 
 class ObligationWindow(models.Model):
@@ -304,4 +320,4 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.obligation.name} · {self.due_on}"
+        return f"{self.obligation.display_name} · {self.due_on}"

@@ -29,19 +29,17 @@ def _next_open_deadline_precision(**outer: str) -> Subquery:
 
 
 def firm_list_annotate(queryset: QuerySet[Firm], *, user: User) -> QuerySet[Firm]:
-    """Add ``next_deadline_on``, ``incubator_name`` and ``top_certification`` to each firm."""
-    top = (
-        Certification.objects.filter(
-            firm_id=OuterRef("pk"), status=CertificationStatus.GRANTED, kind__ladder_rank__isnull=False
-        )
-        .order_by("-kind__ladder_rank", "-issued_on")
-        .values("kind__name")[:1]
-    )
+    """Add ``next_deadline_on``, ``incubator_name`` and ``top_certification`` (with its English
+    name, ``top_certification_en``) to each firm."""
+    top = Certification.objects.filter(
+        firm_id=OuterRef("pk"), status=CertificationStatus.GRANTED, kind__ladder_rank__isnull=False
+    ).order_by("-kind__ladder_rank", "-issued_on")
     return queryset.annotate(
         next_deadline_on=_next_open_deadline(firm_id="pk"),
         next_deadline_precision=_next_open_deadline_precision(firm_id="pk"),
         incubator_name=residency_incubator_name(user, firm_ref="pk"),
-        top_certification=Subquery(top),
+        top_certification=Subquery(top.values("kind__name")[:1]),
+        top_certification_en=Subquery(top.values("kind__name_en")[:1]),
     )
 
 

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(demo_scores())  # innovation scores (scoring/demo.py)
         if logins:
             self._print_logins()
+            self._print_calendar_feed()
 
     # --- the demo's figures request (portfolio/services/demo_figures.py) ---------------------
     def _load_figures_request(self, *, day: datetime.date | None, reset: bool, logins: bool) -> None:
@@ -110,3 +111,16 @@ class Command(BaseCommand):
         mail = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
         where = f"files in {settings.EMAIL_FILE_PATH}" if mail == "filebased" else f"the {mail} email backend"
         out(f"Emails go to {where}; send the reminders now due: .venv/bin/python manage.py send_reminders")
+
+    def _print_calendar_feed(self) -> None:
+        """One demo staff member's calendar link (a new one each run; the previous stops working)."""
+        from accounts.calendar import feed_url
+        from accounts.services import calendar_feed_issue
+
+        staff = demo_staff()
+        if not staff:
+            return
+        _feed, raw = calendar_feed_issue(user=staff[0])
+        heading = f"Calendar link of {staff[0].email} (their firms' open deadlines; shown once):"
+        self.stdout.write(self.style.SUCCESS(heading))
+        self.stdout.write(f"  {feed_url(raw)}   (subscribe in Outlook, WeCom or any calendar; or curl it)")

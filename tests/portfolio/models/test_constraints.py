@@ -14,7 +14,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from accounts.models import IncubatorMembership, User
+from accounts.models import CalendarFeed, IncubatorMembership, User
+from accounts.services import calendar_feed_issue
 from partners.models import ApiKey, BankRecommendation, IdempotencyRecord, LoanApplication
 from portfolio.choices import (
     DeadlineStatus,
@@ -156,6 +157,11 @@ CASES = [
         "accounts_membership_unique_user_incubator",
         MembershipFactory,
         duplicate=lambda m: IncubatorMembership(user=m.user, incubator=m.incubator, role="manager"),
+    ),
+    Bad(
+        "accounts_calendarfeed_one_active_per_user",
+        lambda: calendar_feed_issue(user=UserFactory(is_staff=True))[0],
+        duplicate=lambda f: CalendarFeed(user=f.user, prefix="ffff0000", hashed_token="0" * 64),
     ),
     Bad(
         "partners_apikey_unique_name_per_org",
