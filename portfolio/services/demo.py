@@ -380,7 +380,10 @@ def demo_logins() -> tuple[str, str]:
     bank = demo_bank()
     if bank is None:
         raise DemoError("the demo scenario is not loaded.")
-    for old in ApiKey.objects.filter(organisation=bank, name=DEMO_KEY_NAME, revoked_at__isnull=True):
+    demo_keys = ApiKey.objects.filter(organisation=bank, name__startswith=DEMO_KEY_NAME)
+    for old in demo_keys.filter(revoked_at__isnull=True):
         api_key_revoke(api_key=old)
-    _, raw = api_key_create(organisation=bank, name=DEMO_KEY_NAME)
+    # Key names are unique per bank, revoked keys included (they stay for the access log): each
+    # start's key is numbered.
+    _, raw = api_key_create(organisation=bank, name=f"{DEMO_KEY_NAME} {demo_keys.count() + 1}")
     return password, raw

@@ -96,6 +96,20 @@ def test_loading_twice_changes_nothing(articles):
     assert first.created > 0 and again.created == 0
 
 
+def test_a_second_start_issues_a_new_key_and_revokes_the_last(articles):
+    """`python3 dev.py` run twice: each start prints a working key, the previous one stops."""
+    from partners.models import ApiKey
+    from portfolio.services.demo import demo_logins
+
+    demo_scenario_load(today=DAY)
+    _, first = demo_logins()
+    _, second = demo_logins()
+    api = APIClient()
+    assert api.get("/api/v1/firms/", HTTP_AUTHORIZATION=f"Api-Key {second}").status_code == 200
+    assert api.get("/api/v1/firms/", HTTP_AUTHORIZATION=f"Api-Key {first}").status_code == 401
+    assert ApiKey.objects.filter(revoked_at__isnull=True, name__startswith="demo key").count() == 1
+
+
 def test_a_later_load_keeps_what_staff_edited(articles):
     demo_scenario_load(today=DAY)
     contact = Contact.objects.get(email="demo.contact.rongzhi@example.org")
