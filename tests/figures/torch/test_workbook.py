@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from figures.torch.returns import torch_return_build
 from figures.torch.rules import load_rules
@@ -33,8 +34,9 @@ COLUMN = {f.key: i for i, f in enumerate(RULES.fields)}
 
 @pytest.fixture(scope="module")
 def book(django_db_setup, django_db_blocker):
-    """One incubator's 2024 return, built once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """One incubator's 2024 return, built once for the module and rolled back after it. Built in
+    English, as the tests assert: a module fixture runs before the suite's per-test English override."""
+    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
         incubator = IncubatorFactory(name="青岛测试孵化器", area_m2=Decimal("8000.00"))
         # Half-way cases: 12,345 yuan is 12.345 thousand (12.35 half-up); 12,325 is 12.325
         # (12.33 half-up where half-even would give 12.32); a loss of 2,345 is -2.35.
