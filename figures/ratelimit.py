@@ -9,50 +9,24 @@ which the local-memory cache makes atomic within its process) and compared with 
 from __future__ import annotations
 
 import hashlib
-import math
-import time
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
-# A window's counter outlives the window by this much, so it never vanishes while in use.
-GRACE_SECONDS = 5
+from partners.api import throttling as fixed_window
+
 KEY_PREFIX = "figures_rate"
-
-
-def _window(name: str, seconds: int) -> tuple[str, int]:
-    now = time.time()
-    index = int(now // seconds)
-    wait = max(1, math.ceil((index + 1) * seconds - now))
-    return f"{KEY_PREFIX}:{name}:{seconds}:{index}", wait
 
 
 def hit(name: str) -> tuple[int, int]:
     """Count one event of ``name``: (the count in the window including it, seconds left)."""
-    key, wait = _window(name, settings.FIGURES_RATE_WINDOW_SECONDS)
-    timeout = wait + GRACE_SECONDS
-    cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        redis_key = cache.make_and_validate_key(key)
-        pipeline = cache._cache.get_client(redis_key, write=True).pipeline(transaction=True)
-        pipeline.incr(redis_key)
-        pipeline.expire(redis_key, timeout)
-        count, _expiry_set = pipeline.execute()
-        return int(count), wait
-    if cache.add(key, 1, timeout):
-        return 1, wait
-    try:
-        return cache.incr(key), wait
-    except ValueError:  # evicted between the two calls: this one starts the count again
-        cache.add(key, 1, timeout)
-        return 1, wait
+    seconds = settings.FIGURES_RATE_WINDOW_SECONDS
+    return fixed_window.hit(f"{KEY_PREFIX}:{name}:{seconds}", seconds)
 
 
 def count(name: str) -> tuple[int, int]:
-    key, wait = _window(name, settings.FIGURES_RATE_WINDOW_SECONDS)
-    return int(caches["default"].get(key) or 0), wait
+    seconds = settings.FIGURES_RATE_WINDOW_SECONDS
+    return fixed_window.count(f"{KEY_PREFIX}:{name}:{seconds}", seconds)
 
 
 def client_address(request: HttpRequest) -> str:

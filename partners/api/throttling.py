@@ -29,17 +29,20 @@ def _now() -> float:
     return time.time()
 
 
-def _window(name: str) -> tuple[str, int]:
+def _window(name: str, seconds: int = WINDOW_SECONDS) -> tuple[str, int]:
     """The cache key of the current window of ``name``, and whole seconds until it ends."""
     now = _now()
-    index = int(now // WINDOW_SECONDS)
-    wait = max(1, math.ceil((index + 1) * WINDOW_SECONDS - now))
+    index = int(now // seconds)
+    wait = max(1, math.ceil((index + 1) * seconds - now))
     return f"{name}:{index}", wait
 
 
-def hit(name: str) -> tuple[int, int]:
-    """Count one request in the current window: (the count including it, seconds until the window ends)."""
-    key, wait = _window(name)
+def hit(name: str, seconds: int = WINDOW_SECONDS) -> tuple[int, int]:
+    """Count one event in the current fixed window of ``seconds``: (the count including it,
+    seconds until the window ends). Atomic across workers: INCR and EXPIRE in one MULTI/EXEC on
+    Redis; ``add`` then ``incr`` on another cache (atomic within a process for local memory).
+    The founder's figures page counts its limits here too (figures/ratelimit.py)."""
+    key, wait = _window(name, seconds)
     timeout = wait + GRACE_SECONDS
     cache = caches["default"]
     if isinstance(cache, RedisCache):
@@ -58,9 +61,9 @@ def hit(name: str) -> tuple[int, int]:
         return 1, wait
 
 
-def count(name: str) -> tuple[int, int]:
-    """Requests counted so far in the current window, and seconds until it ends."""
-    key, wait = _window(name)
+def count(name: str, seconds: int = WINDOW_SECONDS) -> tuple[int, int]:
+    """Events counted so far in the current window, and seconds until it ends."""
+    key, wait = _window(name, seconds)
     return int(caches["default"].get(key) or 0), wait
 
 
