@@ -268,6 +268,14 @@ LADDER_WITHIN_REACH = {
     "max_cny": env_int("LADDER_WITHIN_REACH_MAX_CNY", 2_000_000),
 }
 
+# --- The admin home's dashboard (portfolio/selectors/dashboard.py) ---
+# Open stays flagged "near the limit" (months left of the incubation limit, at most this many);
+# our own choice for the tile, not an official rule.
+DASHBOARD_NEAR_LIMIT_MONTHS = env_int("DASHBOARD_NEAR_LIMIT_MONTHS", 6, minimum=0)
+# The home page evaluates the ladder (about 1 ms of CPU a firm, bench/README.md) for at most this
+# many open stays; beyond it the tiles link to the ladder page instead of counting.
+DASHBOARD_LADDER_MAX_STAYS = env_int("DASHBOARD_LADDER_MAX_STAYS", 2000, minimum=0)
+
 # --- The founder's figures page (figures/views.py): a signed link, no account ---
 # Requests per window from one client address (REMOTE_ADDR) and on one link, and refused links
 # (wrong, expired, revoked ...) per address; over any of them the page answers 429 until the

@@ -6,15 +6,18 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ladder.admin_views import panel_context, who_can_apply_view
 from ladder.checks import entry_age_problem
 from partners.models import BankRecommendation, Consent
 from portfolio.admin.base import ReadOnlyInline, ScopedAdmin, ScopedInlineMixin
+from portfolio.admin.dashboard import LadderStageFilter
 from portfolio.admin.display import due_html, incubation_clock_html
+from portfolio.admin.dossier import dossier_view
 from portfolio.admin.filters import (
     CertificationKindFilter,
     CertificationStatusFilter,
@@ -293,9 +296,18 @@ class FirmAddForm(forms.ModelForm):
 class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
     scope_path = ""
     resource_classes = [FirmResource]
-    list_display = ["name", "credit_code", "industry", "incubator", "top_certification", "next_deadline"]
+    list_display = [
+        "name",
+        "credit_code",
+        "industry",
+        "incubator",
+        "top_certification",
+        "next_deadline",
+        "dossier",
+    ]
     list_filter = [
         FirmIncubatorFilter,
+        LadderStageFilter,
         CertificationKindFilter,
         CertificationStatusFilter,
         DueWindowFilter,
@@ -372,6 +384,11 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
                 self.admin_site.admin_view(self.who_can_apply_view),
                 name="portfolio_firm_ladder",
             ),
+            path(
+                "<path:object_id>/dossier/",
+                self.admin_site.admin_view(self.dossier_view),
+                name="portfolio_firm_dossier",
+            ),
             *super().get_urls(),
         ]
 
@@ -379,6 +396,11 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return who_can_apply_view(self, request)
+
+    def dossier_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return dossier_view(self, request, object_id)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -446,6 +468,12 @@ class FirmAdmin(ScopedImportExportMixin, ScopedAdmin):
     @admin.display(description=_("next deadline"), ordering="next_deadline_on")
     def next_deadline(self, firm: Firm) -> str:
         return due_html(firm.next_deadline_on, precision=firm.next_deadline_precision)
+
+    @admin.display(description=_("dossier"))
+    def dossier(self, firm: Firm) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:portfolio_firm_dossier", args=[firm.pk]), _("Dossier")
+        )
 
 
 # --- firm-owned records with their own lists ------------------------------------------------
