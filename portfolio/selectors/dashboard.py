@@ -31,7 +31,7 @@ from portfolio.choices import (
 from portfolio.models import Certification, Deadline, FinancingEvent, Residency
 from portfolio.selectors.scope import (
     firms_for_user,
-    incubator_ids_for_user,
+    memberships_of,
     scope_to_incubators,
     scope_to_user,
     user_sees_everything,
@@ -304,6 +304,6 @@ def dashboard_for(user: User, on: datetime.date) -> Dashboard:
         dashboard.financing = financing_by_kind_and_year(user, on)
         dashboard.kinds = [(kind.value, kind.label) for kind in FinancingKind]
     # The figures pages go by membership, not by a model permission (figures/admin/requests).
-    if user.is_staff and (user_sees_everything(user) or incubator_ids_for_user(user)):
+    if user.is_staff and (user_sees_everything(user) or memberships_of(user)):
         dashboard.figures = figures_progress(user)
     return dashboard
