@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.tokens import token_digest, token_generate, token_matches
 
 
 class Language(models.TextChoices):
@@ -223,14 +221,12 @@ class CalendarFeed(models.Model):
 
     @staticmethod
     def digest(raw_token: str) -> str:
-        return hashlib.sha256(raw_token.encode()).hexdigest()
+        return token_digest(raw_token)
 
     @classmethod
     def generate(cls) -> tuple[str, str, str]:
         """A new token: (raw token to show once, prefix, digest)."""
-        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
-        raw = f"{prefix}.{secrets.token_urlsafe(32)}"
-        return raw, prefix, cls.digest(raw)
+        return token_generate(cls.PREFIX_LENGTH)
 
     def matches(self, raw_token: str) -> bool:
-        return hmac.compare_digest(self.hashed_token, self.digest(raw_token))
+        return token_matches(self.hashed_token, raw_token)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
-import secrets
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from accounts.tokens import token_digest, token_generate, token_matches
 
 
 class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
@@ -90,17 +88,15 @@ class ApiKey(models.Model):
 
     @staticmethod
     def digest(raw_key: str) -> str:
-        return hashlib.sha256(raw_key.encode()).hexdigest()
+        return token_digest(raw_key)
 
     @classmethod
     def generate(cls) -> tuple[str, str, str]:
-        """A new key: (raw key to show once, prefix, digest)."""
-        prefix = secrets.token_hex(cls.PREFIX_LENGTH // 2)
-        raw = f"{prefix}.{secrets.token_urlsafe(32)}"
-        return raw, prefix, cls.digest(raw)
+        """A new token: (raw token to show once, prefix, digest)."""
+        return token_generate(cls.PREFIX_LENGTH)
 
     def matches(self, raw_key: str) -> bool:
-        return hmac.compare_digest(self.hashed_key, self.digest(raw_key))
+        return token_matches(self.hashed_key, raw_key)
 
     def state(self, now: datetime.datetime | None = None) -> str:
         now = now or timezone.now()
