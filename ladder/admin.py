@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ladder.models import RuleSet
+from portfolio.admin.mixins import RuleDataPermissions
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin):
+class RuleSetAdmin(RuleDataPermissions, SimpleHistoryAdmin):
     list_display = ("version", "rule", "effective_from", "effective_precision", "active", "verification")
     list_filter = ("rule", "active")
     search_fields = ("version", "source", "notes")
@@ -40,18 +41,3 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             _("UNVERIFIED:"),
             ", ".join(str(path) for path in obj.unverified),
         )
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request) -> bool:
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser

@@ -13,12 +13,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portfolio.admin.mixins import RuleDataPermissions
 from scoring.models import FirmScore, ScorePack
 from scoring.services import score_pack_activate, scores_queue_all
 
 
 @admin.register(ScorePack)
-class ScorePackAdmin(SimpleHistoryAdmin):
+class ScorePackAdmin(RuleDataPermissions, SimpleHistoryAdmin):
     list_display = ("version", "title", "label", "active", "verification", "updated_at")
     list_filter = ("label", "active")
     search_fields = ("version", "title", "title_en", "source")
@@ -77,21 +78,9 @@ class ScorePackAdmin(SimpleHistoryAdmin):
             actions.pop("activate", None)
         return actions
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request) -> bool:
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
     def has_delete_permission(self, request, obj=None) -> bool:
         # The active pack, and any pack a stored score names, is kept: a score is explained with
         # the words of the pack it used.
-        if not (request.user.is_active and request.user.is_superuser):
+        if not super().has_delete_permission(request, obj):
             return False
         return obj is None or not (obj.active or FirmScore.objects.filter(pack_version=obj.version).exists())

@@ -149,3 +149,23 @@ class ScopedImportExportMixin(ScopedExportBase, ImportExportMixin):
             )
             return TemplateResponse(request, [self.import_template_name], context, status=400)
         return super().process_result(result, request)
+
+
+class RuleDataPermissions:
+    """Versioned rule data (the ladder's rule sets, the score packs): every staff member may read
+    it, only a superuser may add, change or delete it."""
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
