@@ -30,6 +30,25 @@ def admin_client(admin_user) -> Client:
     return client
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the data migrations' rows loaded when it was built
+    from the models rather than by replaying the migrations (tests/reference_data.py)."""
+    from django.db import connections
+
+    from tests import reference_data
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if not reference_data.built_from_models(connection):
+                continue
+            reference_data.load(connection)
+            if getattr(connection, "_test_serialized_contents", None) is not None:
+                # what serialized_rollback restores after a transactional test's flush
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _delete_own_redis_keys_at_the_end():
     """Whatever the run left in the Redis cache under its own prefix goes at the end (see

@@ -37,3 +37,10 @@ if REDIS_URL:  # noqa: F405
         **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
         "global_keyprefix": f"{TEST_REDIS_KEY_PREFIX}:",
     }
+
+# The test database: CI (CI=true) and TEST_MIGRATE=1 build it by replaying every migration;
+# otherwise (python3 dev.py test) it is built from the models and the data migrations' rows are
+# loaded into it (tests/reference_data.py, which says why and what keeps the two the same).
+DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = env_bool(  # noqa: F405
+    "TEST_MIGRATE", env_bool("CI", False)
+)

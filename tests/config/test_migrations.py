@@ -27,13 +27,16 @@ def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
 def _session_database_migrated_from_scratch(request, vendor: str) -> bool:
     """True when this run's own test database is of ``vendor`` and was just built by applying
     every migration to an empty database (pytest-django does that unless told to reuse the
-    database or skip migrations): then it already shows what the subprocess would."""
+    database or skip migrations, see tests/reference_data.py): then it already shows what the
+    subprocess would."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from tests import reference_data
+
     if connection.vendor != vendor or request.config.getoption("reuse_db"):
         return False
-    if request.config.getoption("nomigrations"):
+    if request.config.getoption("nomigrations") or reference_data.built_from_models(connection):
         return False
     with connection.cursor():
         executor = MigrationExecutor(connection)

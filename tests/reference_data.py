@@ -1,0 +1,87 @@
+"""The test database built from the models instead of by replaying every migration.
+
+Replaying the project's migrations costs about 25 s of CPU on SQLite (Django re-renders the
+migration state of every related model after each of some 450 operations), and each pytest-xdist
+worker pays it for its own database. ``python3 dev.py test`` therefore builds the test database
+the way Django does when a database's ``TEST["MIGRATE"]`` is False: tables, constraints and
+indexes straight from the models (``migrate --run-syncdb``, about a second), and then runs the
+forward function of every data migration of the project's own apps, in migration order, so the
+rows the migrations ship (certification kinds and catalogue, the ladder's rule sets, the score
+pack, the beat schedules) are there as they would be.
+
+Two things keep this honest:
+
+- ``makemigrations --check`` (CI, and ``tests/config/test_migrations.py``) holds the models and
+  the migrations to the same schema;
+- ``tests/config/test_reference_data.py`` (slow, in CI and ``--all``) builds one database each
+  way on SQLite and on PostgreSQL and compares their tables, columns, constraints, indexes and
+  every row.
+
+CI (``CI=true``) and ``TEST_MIGRATE=1`` replay the migrations as before (config/settings/test.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython, SeparateDatabaseAndState
+
+ROOT = Path(settings.BASE_DIR).resolve()
+
+
+def project_app_labels() -> set[str]:
+    """The apps whose code lives in this repository (not Django's, not third-party ones)."""
+    return {
+        config.label for config in global_apps.get_app_configs() if Path(config.path).resolve().is_relative_to(ROOT)
+    }
+
+
+def _run_python_operations(operations) -> Iterator[RunPython]:
+    for operation in operations:
+        if isinstance(operation, SeparateDatabaseAndState):
+            yield from _run_python_operations(operation.database_operations)
+        elif isinstance(operation, RunPython):
+            yield operation
+
+
+def data_operations(loader: MigrationLoader) -> list[tuple[tuple[str, str], RunPython]]:
+    """Every RunPython of the project's migrations, in the order ``migrate`` applies them."""
+    graph = loader.graph
+    ours = project_app_labels()
+    plan: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for leaf in sorted(graph.leaf_nodes()):
+        for node in graph.forwards_plan(leaf):
+            if node not in seen:
+                seen.add(node)
+                plan.append(node)
+    return [
+        (node, operation)
+        for node in plan
+        if node[0] in ours
+        for operation in _run_python_operations(graph.nodes[node].operations)
+    ]
+
+
+def load(connection) -> None:
+    """Run the data migrations' forward functions against a database built from the models.
+
+    They get the models as the last migration leaves them (rendered once), where ``migrate``
+    gives each the models as of its own migration: the same tables and columns on a database
+    created this moment, and, as in ``migrate``, plain models without the project's signals,
+    managers and ``save()`` methods (no history rows, no recomputed scores).
+    """
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    operations = data_operations(loader)
+    models = loader.project_state().apps
+    with connection.schema_editor(atomic=True) as schema_editor:
+        for _node, operation in operations:
+            operation.code(models, schema_editor)
+
+
+def built_from_models(connection) -> bool:
+    return connection.settings_dict.get("TEST", {}).get("MIGRATE", True) is False
