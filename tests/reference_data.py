@@ -35,9 +35,8 @@ ROOT = Path(settings.BASE_DIR).resolve()
 
 def project_app_labels() -> set[str]:
     """The apps whose code lives in this repository (not Django's, not third-party ones)."""
-    return {
-        config.label for config in global_apps.get_app_configs() if Path(config.path).resolve().is_relative_to(ROOT)
-    }
+    configs = global_apps.get_app_configs()
+    return {config.label for config in configs if Path(config.path).resolve().is_relative_to(ROOT)}
 
 
 def _run_python_operations(operations) -> Iterator[RunPython]:
