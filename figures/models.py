@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from portfolio.history import HistoricalRecords
 from portfolio.models.reminders import OutboundEmail
 
 

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ladder.engine.reader import RuleDataError
+from portfolio.history import HistoricalRecords
 
 
 class RuleFamily(models.TextChoices):

@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from portfolio.history import HistoricalRecords
 from scoring.engine.pack import PackError
 
 

@@ -7,9 +7,9 @@ import datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio.choices import RecommendationStatus
+from portfolio.history import HistoricalRecords
 
 
 def consent_in_force_q(at: datetime.datetime | None = None) -> models.Q:

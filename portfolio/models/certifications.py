@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio.choices import CertificationStatus, DatePrecision, DeadlineStatus, ObligationSchedule
+from portfolio.history import HistoricalRecords
 from portfolio.models.base import Sourced
 
 DEFAULT_REMINDER_DAYS = [90, 30, 7, 1]

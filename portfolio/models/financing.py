@@ -1,6 +1,5 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio.choices import (
     AmountPrecision,
@@ -11,6 +10,7 @@ from portfolio.choices import (
     LoanStatus,
     ProgrammeKind,
 )
+from portfolio.history import HistoricalRecords
 from portfolio.models.base import Sourced
 
 _MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True}

@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Language
 from portfolio.choices import DatePrecision, ExitReason, MarketStatus, TechField
+from portfolio.history import HistoricalRecords
 from portfolio.models.base import Sourced
 from portfolio.models.torch_fields import (
     TORCH_AMOUNTS,

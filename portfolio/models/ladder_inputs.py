@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio.choices import DistinctionKind, DistinctionLevel, IncidentKind, StandardRole
+from portfolio.history import HistoricalRecords
 from portfolio.models.base import Sourced
 from portfolio.models.firms import Firm
 

@@ -1,8 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from portfolio.choices import DatePrecision, MentorKind, ServiceKind
+from portfolio.history import HistoricalRecords
 from portfolio.models.base import Sourced
 
 
