@@ -25,6 +25,10 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
+# slow: a whole `manage.py check` (every app imported, every system check) in a fresh process,
+# about 3.5 s each; in CI and `python3 dev.py test --all`. The failing-configuration tests below
+# stop before the apps load and stay in the quick run.
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ["local", "test", "production"])
 def test_settings_module_loads(module):
     env = {"DJANGO_SETTINGS_MODULE": f"config.settings.{module}"}
@@ -76,6 +80,7 @@ def test_malformed_variable_names_itself(variable, value, expected):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_with_production_settings_reports_nothing():
     result = run_manage(
         "check",
