@@ -22,6 +22,7 @@ CI (``CI=true``) and ``TEST_MIGRATE=1`` replay the migrations as before (config/
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,3 +85,81 @@ def load(connection) -> None:
 
 def built_from_models(connection) -> bool:
     return connection.settings_dict.get("TEST", {}).get("MIGRATE", True) is False
+
+
+def build_from_models(connection) -> None:
+    """What Django's test database creation does when ``TEST["MIGRATE"]`` is False, on the
+    database ``connection`` names, then :func:`load` (tests/config/test_reference_data.py)."""
+    from django.core.management import call_command
+
+    saved = settings.MIGRATION_MODULES
+    settings.MIGRATION_MODULES = {config.label: None for config in global_apps.get_app_configs()}
+    try:
+        call_command("migrate", run_syncdb=True, verbosity=0, interactive=False, database=connection.alias)
+    finally:
+        settings.MIGRATION_MODULES = saved
+    load(connection)
+
+
+# Ids that differ for a reason that does not matter: ``migrate`` creates the content types (and
+# their permissions) in the order the migrations created the models, the other way in the order
+# the models are defined. Those two tables are compared by natural key.
+_BY_NATURAL_KEY = {
+    "django_content_type": "SELECT app_label, model FROM django_content_type",
+    "auth_permission": (
+        "SELECT ct.app_label, ct.model, p.codename, p.name FROM auth_permission p "
+        "JOIN django_content_type ct ON ct.id = p.content_type_id"
+    ),
+}
+# Column types that differ for a reason that does not matter: Django renders the historical
+# models of a migration without their app's ``default_auto_field``, so on PostgreSQL the
+# auto-created many-to-many table of a contrib app gets a bigint id where the app's own setting
+# gives an integer one. No code of ours reads these ids.
+_SAME_TYPE = {("auth_group_permissions", "id"): {"AutoField", "BigAutoField"}}
+
+
+def snapshot(connection) -> dict:
+    """Tables, columns, constraints and indexes (by shape: auto-generated names differ between
+    creating a table and renaming one) and every row, for comparing two databases.
+
+    Left out: the migration records (one way writes them, the other has none) and the values
+    of date-time columns (when the row was written).
+    """
+    introspection = connection.introspection
+    result: dict = {}
+    with connection.cursor() as cursor:
+        for table in sorted(introspection.table_names(cursor)):
+            if table == "django_migrations":
+                continue
+            description = introspection.get_table_description(cursor, table)
+            columns = {}
+            for column in sorted(description, key=lambda c: c.name):
+                kind = introspection.get_field_type(column.type_code, column)
+                if kind in _SAME_TYPE.get((table, column.name), ()):
+                    kind = "/".join(sorted(_SAME_TYPE[table, column.name]))
+                columns[column.name] = [kind, bool(column.null_ok)]
+            constraints = sorted(
+                json.dumps(
+                    {
+                        "columns": info["columns"],
+                        "kind": [
+                            k
+                            for k in ("primary_key", "unique", "foreign_key", "check", "index")
+                            if info.get(k)
+                        ],
+                        "foreign_key": info.get("foreign_key"),
+                        "orders": info.get("orders"),
+                        "type": info.get("type"),
+                    },
+                    default=list,
+                )
+                for info in introspection.get_constraints(cursor, table).values()
+            )
+            kept = [name for name, (kind, _null) in columns.items() if kind != "DateTimeField"]
+            quoted = ", ".join(connection.ops.quote_name(name) for name in kept)
+            # names read from the database itself, quoted
+            select = f"SELECT {quoted} FROM {connection.ops.quote_name(table)}"  # noqa: S608
+            cursor.execute(_BY_NATURAL_KEY.get(table, select))
+            rows = sorted(json.dumps(row, default=str, ensure_ascii=False) for row in cursor.fetchall())
+            result[table] = {"columns": columns, "constraints": constraints, "rows": rows}
+    return result
