@@ -15,6 +15,7 @@ Everything is installed into ./.venv from uv.lock, so the versions are the locke
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -43,6 +44,28 @@ def setup() -> None:
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
     # --inexact keeps uv itself (and pip) in the environment it manages.
     run(uv, "sync", "--frozen", "--inexact", "--quiet", env=env)
+    compile_bytecode()
+
+
+def compile_bytecode() -> None:
+    """Compile the installed packages' bytecode once per lock file.
+
+    uv installs without it, and where PYTHONDONTWRITEBYTECODE is set (as on some machines) no
+    process writes it either, so every start of the server, every test worker and every test's
+    subprocess compiled Django and the libraries again: ``django.setup()`` took about 5 s
+    instead of 2.4 s. Reading bytecode is unaffected by that variable.
+    """
+    stamp = VENV / ".bytecode-compiled"
+    lock = hashlib.sha256((ROOT / "uv.lock").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == lock:
+        return
+    print("Compiling the installed packages' bytecode (once per uv.lock) ...", flush=True)
+    library = VENV / ("Lib" if os.name == "nt" else "lib")
+    # a few packages ship test data that is not valid Python: compileall reports it, nothing else
+    subprocess.run(  # noqa: S603
+        [str(PYTHON), "-m", "compileall", "-q", "-j", "0", str(library)], cwd=ROOT, stdout=subprocess.DEVNULL
+    )
+    stamp.write_text(lock)
 
 
 def setup_steps(*, demo: bool) -> list[list[str]]:
@@ -101,7 +124,11 @@ def test(extra: list[str]) -> None:
             "browser, the Celery worker); `python3 dev.py test --all` runs them too, as CI does.",
             flush=True,
         )
-    run(PYTHON, "-m", "pytest", *args)
+    # The project's and the tests' bytecode (pytest's rewritten test modules included) is cached
+    # in __pycache__ (git ignores it) even where PYTHONDONTWRITEBYTECODE is set: without it each
+    # xdist worker compiled every module again, about 8 s a worker on every run.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    run(PYTHON, "-m", "pytest", *args, env=env)
 
 
 def main(argv: list[str]) -> None:
