@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,10 +34,21 @@ def certification_fill_expiry(*, certification: Certification) -> None:
 _LIVE_STATUSES = (CertificationStatus.GRANTED, CertificationStatus.EXPIRED)
 
 
-def _superseded(certification: Certification) -> bool:
-    """A newer certificate of the same kind for the same firm takes over this one's duties."""
+def _superseded(certification: Certification, siblings: list[Certification] | None = None) -> bool:
+    """A newer certificate of the same kind for the same firm takes over this one's duties.
+
+    ``siblings``: the firm's other certificates of the kind, when the caller has read them.
+    """
     if certification.issued_on is None:
         return False
+    if siblings is not None:
+        return any(
+            other.pk != certification.pk
+            and other.status in _LIVE_STATUSES
+            and other.issued_on is not None
+            and other.issued_on > certification.issued_on
+            for other in siblings
+        )
     return (
         Certification.objects.filter(
             firm_id=certification.firm_id,
@@ -52,7 +62,10 @@ def _superseded(certification: Certification) -> bool:
 
 
 def _desired_deadlines(
-    certification: Certification, obligations: list[Obligation], today: datetime.date
+    certification: Certification,
+    obligations: list[Obligation],
+    today: datetime.date,
+    siblings: list[Certification] | None = None,
 ) -> dict[tuple[int, datetime.date], str]:
     """The deadlines a certificate should have open.
 
@@ -61,7 +74,7 @@ def _desired_deadlines(
       shows as overdue; its yearly reports no longer matter;
     - superseded by a newer certificate of the same kind, or any other status: none.
     """
-    if certification.status not in _LIVE_STATUSES or _superseded(certification):
+    if certification.status not in _LIVE_STATUSES or _superseded(certification, siblings):
         return {}
     desired = {}
     for obligation in obligations:
@@ -100,14 +113,27 @@ def certification_sync_deadlines(
     """
     today = today or timezone.localdate()
     obligations = _active_obligations(certification.kind_id)
-    counts = _sync_one(certification, today, obligations)
-    for other in _affected_by(certification):
-        for key, value in _sync_one(other, today, obligations).items():
+    others = _others(certification)
+    counts = _sync_one(certification, today, obligations, siblings=others)
+    family = [certification, *others]
+    for other in _affected_by(certification, others):
+        for key, value in _sync_one(other, today, obligations, siblings=family).items():
             counts[key] += value
     return counts
 
 
-def _affected_by(certification: Certification) -> QuerySet[Certification]:
+def _others(certification: Certification) -> list[Certification]:
+    """The firm's other dated certificates of the same kind, oldest first (one query)."""
+    return list(
+        Certification.objects.filter(
+            firm_id=certification.firm_id, kind_id=certification.kind_id, issued_on__isnull=False
+        )
+        .exclude(pk=certification.pk)
+        .order_by("issued_on", "pk")
+    )
+
+
+def _affected_by(certification: Certification, others: list[Certification]) -> list[Certification]:
     """The other certificates of the firm and kind whose deadlines may change with this one.
 
     Only supersession ties them: a live certificate takes over from every older one. Let
@@ -117,21 +143,25 @@ def _affected_by(certification: Certification) -> QuerySet[Certification]:
     live ones issued on or after ``newest`` (one, or a few on the same day), plus any other
     with an open deadline left (a row out of step, e.g. loaded raw, is brought in step too).
     A firm's n-th certificate of a kind thus re-syncs about one other, not n - 1.
+
+    ``others``: :func:`_others`. No query when there are none (the firm's first certificate of
+    the kind), else one for their open deadlines.
     """
-    others = Certification.objects.filter(
-        firm_id=certification.firm_id, kind_id=certification.kind_id, issued_on__isnull=False
-    ).exclude(pk=certification.pk)
-    newest = (
-        others.filter(status__in=_LIVE_STATUSES)
-        .order_by()
-        .values("firm_id")
-        .annotate(newest=Max("issued_on"))
-        .values("newest")
+    if not others:
+        return []
+    live_dates = [other.issued_on for other in others if other.status in _LIVE_STATUSES]
+    newest = max(live_dates, default=None)
+    with_open_deadline = set(
+        Deadline.objects.filter(
+            certification__in=[other.pk for other in others], status=DeadlineStatus.OPEN
+        ).values_list("certification_id", flat=True)
     )
-    open_deadline = Deadline.objects.filter(certification=OuterRef("pk"), status=DeadlineStatus.OPEN)
-    return others.filter(
-        Q(status__in=_LIVE_STATUSES, issued_on__gte=Subquery(newest)) | Q(Exists(open_deadline))
-    ).order_by("issued_on", "pk")
+    return [
+        other
+        for other in others
+        if (other.status in _LIVE_STATUSES and newest is not None and other.issued_on >= newest)
+        or other.pk in with_open_deadline
+    ]
 
 
 def _active_obligations(kind_id: int) -> list[Obligation]:
@@ -139,11 +169,14 @@ def _active_obligations(kind_id: int) -> list[Obligation]:
 
 
 def _sync_one(
-    certification: Certification, today: datetime.date, obligations: list[Obligation] | None = None
+    certification: Certification,
+    today: datetime.date,
+    obligations: list[Obligation] | None = None,
+    siblings: list[Certification] | None = None,
 ) -> dict[str, int]:
     if obligations is None:
         obligations = _active_obligations(certification.kind_id)
-    desired = _desired_deadlines(certification, obligations, today)
+    desired = _desired_deadlines(certification, obligations, today, siblings)
     existing = {
         (d.obligation_id, d.due_on): d
         for d in Deadline.objects.select_for_update().filter(certification=certification)
