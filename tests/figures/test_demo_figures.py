@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from portfolio.models import Firm, YearlyFigures
 from portfolio.services.demo import demo_scenario_load
 from portfolio.services.demo_figures import DEMO_MESSAGE, demo_figures_load, demo_founder_link
 from portfolio.services.fixtures import fixtures_load
+from tests.module_data import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,16 @@ ARTICLES = Path(settings.BASE_DIR) / "fixtures" / "articles.yaml"
 MODELS = (FiguresRequest, FiguresSubmission, FiguresEmail, YearlyFigures, Firm)
 
 
+def _load_demo() -> None:
+    fixtures_load(path=ARTICLES)
+    demo_scenario_load()
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The article data and the demo scenario, loaded once for the module and rolled back after it
-    (each test runs in a savepoint inside)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        fixtures_load(path=ARTICLES)
-        demo_scenario_load()
-        yield
-        transaction.set_rollback(True)
+    (tests/module_data.py: each test runs in a savepoint inside)."""
+    yield from built_once(django_db_blocker, _load_demo)
 
 
 def _snapshot() -> dict:

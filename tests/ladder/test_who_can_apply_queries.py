@@ -33,6 +33,7 @@ from tests.factories import (
     YearlyFiguresFactory,
     kind,
 )
+from tests.module_data import built_once
 from tests.portfolio.admin.conftest import staff_member
 
 pytestmark = pytest.mark.django_db
@@ -117,38 +118,59 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-@pytest.mark.parametrize("firms", [1, 60])
-@pytest.mark.parametrize("fmt", ["html", "csv"])
-@pytest.mark.parametrize("view", VIEWS)
-def test_who_can_apply_queries_do_not_grow_with_firms(
-    client, superuser, incubator, firms, fmt, view, django_assert_num_queries
-):
-    portfolio_of(incubator, firms)
-    client.force_login(superuser)
-    params = {"view": view, **({"format": "csv"} if fmt == "csv" else {})}
-    with django_assert_num_queries(SUPERUSER_QUERIES[fmt]):
-        response = client.get(URL, params)
-    assert response.status_code == 200
-    if fmt == "csv":
-        rows = csv_rows(response)[1:]
-    else:
-        rows = response.context["rows"]
-        assert response.context["total"] == len(rows)
-    if view in ("tsme", "hnte"):
-        assert len(rows) == firms  # every open residency is listed, whatever its status
+class TestQueriesDoNotGrowWithFirms:
+    """One firm, then sixty: each portfolio is built once for the class (tests/module_data.py),
+    and every test below reads it in its own savepoint."""
 
+    @pytest.fixture(scope="class", params=[1, 60], ids=lambda firms: f"{firms}-firms")
+    @classmethod
+    def portfolio(cls, request, django_db_setup, django_db_blocker) -> tuple[int, int]:
+        """(the incubator's id, how many firms it has): ids, so no test shares an instance."""
 
-@pytest.mark.parametrize("firms", [1, 60])
-@pytest.mark.parametrize("fmt", ["html", "csv"])
-def test_who_can_apply_queries_for_a_liaison(client, incubator, firms, fmt, django_assert_num_queries):
-    portfolio_of(incubator, firms)
-    client.force_login(staff_member(incubator, StaffRole.LIAISON))
-    params = {"view": "hnte", **({"format": "csv"} if fmt == "csv" else {})}
-    with django_assert_num_queries(LIAISON_QUERIES[fmt]):
-        response = client.get(URL, params)
-    assert response.status_code == 200
-    shown = len(csv_rows(response)) - 1 if fmt == "csv" else len(response.context["rows"])
-    assert shown == firms
+        def build() -> tuple[int, int]:
+            incubator = IncubatorFactory(name="青岛阶梯孵化器")
+            portfolio_of(incubator, request.param)
+            return incubator.pk, request.param
+
+        yield from built_once(django_db_blocker, build)
+
+    @pytest.fixture
+    def incubator(self, portfolio) -> Incubator:
+        return Incubator.objects.get(pk=portfolio[0])
+
+    @pytest.fixture
+    def firms(self, portfolio) -> int:
+        return portfolio[1]
+
+    @pytest.mark.parametrize("fmt", ["html", "csv"])
+    @pytest.mark.parametrize("view", VIEWS)
+    def test_who_can_apply_queries_do_not_grow_with_firms(
+        self, client, superuser, firms, fmt, view, django_assert_num_queries
+    ):
+        client.force_login(superuser)
+        params = {"view": view, **({"format": "csv"} if fmt == "csv" else {})}
+        with django_assert_num_queries(SUPERUSER_QUERIES[fmt]):
+            response = client.get(URL, params)
+        assert response.status_code == 200
+        if fmt == "csv":
+            rows = csv_rows(response)[1:]
+        else:
+            rows = response.context["rows"]
+            assert response.context["total"] == len(rows)
+        if view in ("tsme", "hnte"):
+            assert len(rows) == firms  # every open residency is listed, whatever its status
+
+    @pytest.mark.parametrize("fmt", ["html", "csv"])
+    def test_who_can_apply_queries_for_a_liaison(
+        self, client, incubator, firms, fmt, django_assert_num_queries
+    ):
+        client.force_login(staff_member(incubator, StaffRole.LIAISON))
+        params = {"view": "hnte", **({"format": "csv"} if fmt == "csv" else {})}
+        with django_assert_num_queries(LIAISON_QUERIES[fmt]):
+            response = client.get(URL, params)
+        assert response.status_code == 200
+        shown = len(csv_rows(response)) - 1 if fmt == "csv" else len(response.context["rows"])
+        assert shown == firms
 
 
 @pytest.mark.parametrize("years", [1, 3])

@@ -7,9 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
-from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
 
 from figures.torch.returns import torch_return_build
 from figures.torch.rules import load_rules
@@ -25,6 +23,7 @@ from portfolio.choices import ExitReason, RecordOrigin
 from portfolio.models import Residency, YearlyFigures
 from tests.factories import IncubatorFactory
 from tests.figures.torch.factories import YEAR, incubatee
+from tests.module_data import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -32,44 +31,46 @@ RULES = load_rules()
 COLUMN = {f.key: i for i, f in enumerate(RULES.fields)}
 
 
+def _build_book():
+    incubator = IncubatorFactory(name="青岛测试孵化器", area_m2=Decimal("8000.00"))
+    # Half-way cases: 12,345 yuan is 12.345 thousand (12.35 half-up); 12,325 is 12.325
+    # (12.33 half-up where half-even would give 12.32); a loss of 2,345 is -2.35.
+    incubatee(
+        incubator,
+        name="甲公司",
+        figures={"revenue": Decimal("12345.00"), "net_profit": Decimal("-2345.00")},
+    )
+    incubatee(
+        incubator,
+        name="乙公司",
+        figures={"revenue": Decimal("12325.00"), "rd_expense": Decimal("1999.99")},
+        residency={"exited_on": datetime.date(2024, 9, 30), "exit_reason": ExitReason.INVESTMENT},
+    )
+    incubatee(incubator, name='=HYPERLINK("http://x.example","点我")', registration_type="+有限责任公司")
+    incubatee(incubator, name="演示公司", origin=RecordOrigin.DEMO)
+    incubatee(incubator, name="演示入孵公司", residency={"origin": RecordOrigin.DEMO})
+    incubatee(
+        incubator,
+        name="去年迁出公司",
+        residency={"exited_on": datetime.date(2023, 6, 30), "exit_reason": ExitReason.MOVED_OUT},
+    )
+    ret = torch_return_build(incubator=incubator, year=YEAR)
+    expected_firms = set(
+        Residency.objects.filter(incubator=incubator, entered_on__lte=datetime.date(YEAR, 12, 31))
+        .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=datetime.date(YEAR, 1, 1)))
+        .exclude(Q(origin=RecordOrigin.DEMO) | Q(firm__origin=RecordOrigin.DEMO))
+        .values_list("firm__name", flat=True)
+    )
+    figures = {f.firm.name: f for f in YearlyFigures.objects.filter(year=YEAR).select_related("firm")}
+    workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(ret)))
+    return workbook, expected_firms, figures
+
+
 @pytest.fixture(scope="module")
 def book(django_db_setup, django_db_blocker):
-    """One incubator's 2024 return, built once for the module and rolled back after it. Built in
-    English, as the tests assert: a module fixture runs before the suite's per-test English override."""
-    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
-        incubator = IncubatorFactory(name="青岛测试孵化器", area_m2=Decimal("8000.00"))
-        # Half-way cases: 12,345 yuan is 12.345 thousand (12.35 half-up); 12,325 is 12.325
-        # (12.33 half-up where half-even would give 12.32); a loss of 2,345 is -2.35.
-        incubatee(
-            incubator,
-            name="甲公司",
-            figures={"revenue": Decimal("12345.00"), "net_profit": Decimal("-2345.00")},
-        )
-        incubatee(
-            incubator,
-            name="乙公司",
-            figures={"revenue": Decimal("12325.00"), "rd_expense": Decimal("1999.99")},
-            residency={"exited_on": datetime.date(2024, 9, 30), "exit_reason": ExitReason.INVESTMENT},
-        )
-        incubatee(incubator, name='=HYPERLINK("http://x.example","点我")', registration_type="+有限责任公司")
-        incubatee(incubator, name="演示公司", origin=RecordOrigin.DEMO)
-        incubatee(incubator, name="演示入孵公司", residency={"origin": RecordOrigin.DEMO})
-        incubatee(
-            incubator,
-            name="去年迁出公司",
-            residency={"exited_on": datetime.date(2023, 6, 30), "exit_reason": ExitReason.MOVED_OUT},
-        )
-        ret = torch_return_build(incubator=incubator, year=YEAR)
-        expected_firms = set(
-            Residency.objects.filter(incubator=incubator, entered_on__lte=datetime.date(YEAR, 12, 31))
-            .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=datetime.date(YEAR, 1, 1)))
-            .exclude(Q(origin=RecordOrigin.DEMO) | Q(firm__origin=RecordOrigin.DEMO))
-            .values_list("firm__name", flat=True)
-        )
-        figures = {f.firm.name: f for f in YearlyFigures.objects.filter(year=YEAR).select_related("firm")}
-        workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(ret)))
-        yield workbook, expected_firms, figures
-        transaction.set_rollback(True)
+    """One incubator's 2024 return, built once for the module and rolled back after it (built in
+    English, as the tests assert: tests/module_data.py)."""
+    yield from built_once(django_db_blocker, _build_book)
 
 
 def data_rows(sheet):

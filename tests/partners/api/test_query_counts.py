@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.db import connection
 
+from accounts.models import Organisation
 from partners.services.loans import loan_apply, loan_decide
 from tests.factories import (
     AwardFactory,
+    BankFactory,
     CertificationFactory,
     ConsentFactory,
     FinancingEventFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     SelfAssessmentFactory,
     YearlyFiguresFactory,
 )
+from tests.module_data import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -49,24 +52,42 @@ def consented_firms(bank, n: int) -> list:
     return firms
 
 
-@pytest.mark.parametrize("n", [1, 50])
-def test_firm_list_query_count(api, bank, n, django_assert_num_queries):
-    consented_firms(bank, n)
-    with django_assert_num_queries(FIRM_LIST_QUERIES):
-        response = api.get("/api/v1/firms/")
-    assert len(response.json()["results"]) == n
+class TestFirmListQueryCount:
+    """One consented firm, then fifty: each built once for the class (tests/module_data.py)."""
 
+    @pytest.fixture(scope="class", params=[1, 50], ids=lambda n: f"{n}-firms")
+    @classmethod
+    def consented(cls, request, django_db_setup, django_db_blocker) -> tuple[int, int]:
+        """(the bank's id, how many firms consented to it)."""
 
-@pytest.mark.parametrize("n", [1, 50])
-def test_firm_list_with_every_filter_query_count(api, bank, n, django_assert_num_queries):
-    consented_firms(bank, n)
-    url = (
-        "/api/v1/firms/?city=青岛&certification_kind=hnte&certification_status=granted"
-        "&updated_since=2000-01-01T00:00:00Z&ordering=-name"
-    )
-    with django_assert_num_queries(FIRM_LIST_QUERIES):
-        response = api.get(url)
-    assert len(response.json()["results"]) == n
+        def build() -> tuple[int, int]:
+            bank = BankFactory()
+            consented_firms(bank, request.param)
+            return bank.pk, request.param
+
+        yield from built_once(django_db_blocker, build)
+
+    @pytest.fixture
+    def bank(self, consented):
+        return Organisation.objects.get(pk=consented[0])
+
+    @pytest.fixture
+    def n(self, consented) -> int:
+        return consented[1]
+
+    def test_firm_list_query_count(self, api, n, django_assert_num_queries):
+        with django_assert_num_queries(FIRM_LIST_QUERIES):
+            response = api.get("/api/v1/firms/")
+        assert len(response.json()["results"]) == n
+
+    def test_firm_list_with_every_filter_query_count(self, api, n, django_assert_num_queries):
+        url = (
+            "/api/v1/firms/?city=青岛&certification_kind=hnte&certification_status=granted"
+            "&updated_since=2000-01-01T00:00:00Z&ordering=-name"
+        )
+        with django_assert_num_queries(FIRM_LIST_QUERIES):
+            response = api.get(url)
+        assert len(response.json()["results"]) == n
 
 
 def test_firm_detail_query_count(api, bank, django_assert_num_queries):

@@ -76,6 +76,11 @@ def firm_with_everything(incubator: Incubator, **firm_kwargs) -> tuple[Firm, Cer
 
 @pytest.fixture
 def portfolio(db) -> Portfolio:
+    return portfolio_build()
+
+
+def portfolio_build() -> Portfolio:
+    """Incubator A with one firm of everything, incubator B with another (what ``portfolio`` is)."""
     incubator = IncubatorFactory(name="青岛工研院孵化器")
     other_incubator = IncubatorFactory(name="烟台孵化器")
     firm, certification, event = firm_with_everything(incubator, name="青岛智腾科技有限公司")

@@ -3,6 +3,7 @@ columns in the inline and in imports and exports, all within the staff member's 
 
 from __future__ import annotations
 
+import copy
 import datetime
 from decimal import Decimal
 
@@ -10,12 +11,38 @@ import pytest
 import tablib
 from django.urls import reverse
 
+from accounts.models import StaffRole, User
 from portfolio.choices import DistinctionKind, DistinctionLevel, IncidentKind, MarketStatus, StandardRole
 from portfolio.models import ComplianceIncident, Distinction, InnovationSelfAssessment, YearlyFigures
+from tests.module_data import built_once
+from tests.portfolio.admin.conftest import Portfolio, portfolio_build, staff_member
 from tests.portfolio.admin.forms import export_data, form_data
 from tests.portfolio.admin.test_imports import CSV, XLSX, confirm, csv_file, preview, xlsx_file
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def shared_portfolio(django_db_setup, django_db_blocker) -> tuple[Portfolio, User]:
+    """The portfolio and its incubator's liaison, built once for the module (tests/module_data.py);
+    each test changes them in its own savepoint."""
+
+    def build() -> tuple[Portfolio, User]:
+        portfolio = portfolio_build()
+        return portfolio, staff_member(portfolio.incubator, StaffRole.LIAISON)
+
+    yield from built_once(django_db_blocker, build)
+
+
+@pytest.fixture
+def portfolio(shared_portfolio) -> Portfolio:
+    return copy.deepcopy(shared_portfolio[0])  # the test's own instances, as its rows are
+
+
+@pytest.fixture
+def liaison(shared_portfolio) -> User:
+    return copy.deepcopy(shared_portfolio[1])
+
 
 LADDER_FIELDS = [
     "resident_enterprise",
@@ -192,9 +219,6 @@ def test_ladder_lists_show_only_the_users_incubators(liaison_client, portfolio):
 
 
 def test_counsellor_records_distinctions_and_self_assessments_but_only_views_incidents(client, portfolio):
-    from accounts.models import StaffRole
-    from tests.portfolio.admin.conftest import staff_member
-
     client.force_login(staff_member(portfolio.incubator, StaffRole.COUNSELLOR))
     assert client.get(reverse("admin:portfolio_distinction_add")).status_code == 200
     assert client.get(reverse("admin:portfolio_innovationselfassessment_add")).status_code == 200

@@ -3,21 +3,26 @@ and every firm's page opens, and the lists run the same number of queries as wit
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from portfolio.models import Firm
 from portfolio.services.fixtures import fixtures_load
+from tests.module_data import built_once
 from tests.portfolio.admin.test_pages import CHANGELIST_QUERIES, admin_url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def articles(settings):
-    from pathlib import Path
-
-    fixtures_load(path=Path(settings.BASE_DIR) / "fixtures" / "articles.yaml")
+@pytest.fixture(scope="module")
+def articles(django_db_setup, django_db_blocker):
+    """Loaded once for the module (tests/module_data.py)."""
+    yield from built_once(
+        django_db_blocker, lambda: fixtures_load(path=Path(settings.BASE_DIR) / "fixtures" / "articles.yaml")
+    )
 
 
 def test_every_changelist_opens_with_the_queries_pinned_for_one_row(

@@ -1,9 +1,12 @@
 """List pages stay flat in queries as the portfolio grows (no N+1)."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
-from tests.portfolio.admin.conftest import firm_with_everything
+from tests.module_data import built_once
+from tests.portfolio.admin.conftest import Portfolio, firm_with_everything, portfolio_build
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +21,34 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("firms", [1, 50])
+@pytest.fixture(scope="module", params=[1, 50], ids=lambda firms: f"{firms}-firms")
+def sized_portfolio(request, django_db_setup, django_db_blocker):
+    """The portfolio with one firm in its incubator, then fifty: each built once for the module
+    (tests/module_data.py) and read by every test below in its own savepoint."""
+
+    def build() -> tuple[Portfolio, int]:
+        portfolio = portfolio_build()
+        for i in range(request.param - 1):
+            firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
+        return portfolio, request.param
+
+    yield from built_once(django_db_blocker, build)
+
+
+@pytest.fixture
+def portfolio(sized_portfolio) -> Portfolio:
+    return copy.deepcopy(sized_portfolio[0])  # the test's own instances
+
+
+@pytest.fixture
+def firms(sized_portfolio) -> int:
+    return sized_portfolio[1]
+
+
 @pytest.mark.parametrize("page", list(PAGES))
 def test_list_queries_do_not_grow_with_firms(
     liaison_client, portfolio, firms, page, django_assert_num_queries
 ):
-    for i in range(firms - 1):
-        firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
     url = reverse(page) + ("?days=365" if page.endswith("upcoming") else "")
     with django_assert_num_queries(PAGES[page]):
         response = liaison_client.get(url)
@@ -33,10 +57,7 @@ def test_list_queries_do_not_grow_with_firms(
     assert len(shown) >= firms
 
 
-@pytest.mark.parametrize("firms", [1, 50])
 def test_filtered_firm_list_queries_do_not_grow(admin_client, portfolio, firms, django_assert_num_queries):
-    for i in range(firms - 1):
-        firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
     query = {
         "incubator": portfolio.incubator.pk,
         "cert_kind": "hnte",
@@ -48,13 +69,10 @@ def test_filtered_firm_list_queries_do_not_grow(admin_client, portfolio, firms, 
     assert len(response.context["cl"].result_list) == firms
 
 
-@pytest.mark.parametrize("firms", [1, 50])
 def test_deadline_list_with_reminder_links_queries_do_not_grow(
     admin_client, portfolio, firms, django_assert_num_queries
 ):
     # A superuser sees the "reminders" column the liaison above does not (no delivery permission).
-    for i in range(firms - 1):
-        firm_with_everything(portfolio.incubator, name=f"青岛批量测试有限公司{i}")
     with django_assert_num_queries(6):
         response = admin_client.get(reverse("admin:portfolio_deadline_changelist"))
     shown = response.context["cl"].result_list

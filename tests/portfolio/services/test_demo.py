@@ -1,30 +1,23 @@
-"""The demo scenario: labelled demo, reloadable without changes, and every feature working from it."""
+"""The demo scenario: labelled demo, reloadable without changes, leaving the article records alone
+(every feature working after a first start: test_demo_first_start.py)."""
 
 from __future__ import annotations
 
 import datetime
-import io
-import re
-import shlex
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core import mail
-from django.core.management import call_command
-from django.test import Client
 from rest_framework.test import APIClient
 
-import dev
 from accounts.models import IncubatorMembership, Language, StaffRole, User
 from partners.models import BankRecommendation, Consent
 from portfolio.choices import RecordOrigin
 from portfolio.models import Certification, Contact, Deadline, Firm, Residency, YearlyFigures
 from portfolio.selectors.demo import for_authorities
-from portfolio.selectors.scope import firms_for_user
 from portfolio.services.demo import demo_scenario_load, demo_scenario_reset
 from portfolio.services.fixtures import fixtures_load
+from tests.module_data import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +35,12 @@ def _snapshot() -> dict:
     return snap
 
 
-@pytest.fixture
-def articles():
-    return fixtures_load(path=ARTICLES)
+@pytest.fixture(scope="module")
+def articles(django_db_setup, django_db_blocker):
+    """The article data, loaded once for the module (tests/module_data.py); each test loads the
+    demo scenario itself, in its own savepoint. (The first start, which loads everything itself
+    into an empty database, is tested in test_demo_first_start.py.)"""
+    yield from built_once(django_db_blocker, lambda: fixtures_load(path=ARTICLES))
 
 
 def test_the_scenario_is_labelled_demo_and_leaves_the_article_records_alone(articles):
@@ -144,59 +140,6 @@ def test_reset_dates_the_demo_from_the_new_day_and_leaves_articles_alone(article
         sorted(map(repr, Certification.objects.filter(origin=RecordOrigin.ARTICLE).values_list())) == article
     )
     assert User.objects.filter(email__startswith="demo.").count() == 9
-
-
-def _first_start(capsys_out: io.StringIO) -> None:
-    """dev.py's setup steps after migrate, in-process, as on a fresh clone."""
-    for step in dev.setup_steps(demo=True):
-        if step[0] != "migrate":  # the test database is migrated already
-            call_command(*step, stdout=capsys_out)
-
-
-def test_after_the_first_start_every_feature_works(settings):
-    settings.DEBUG = True  # demo_admin and the printed logins are for local development only
-    out = io.StringIO()
-    _first_start(out)
-    printed = out.getvalue()
-
-    # A reminder pass sends to contacts and staff, in Chinese and English.
-    mail.outbox.clear()
-    call_command("send_reminders", stdout=io.StringIO())
-    recipients = {address for message in mail.outbox for address in message.to}
-    assert any(a.startswith("demo.contact.") for a in recipients)
-    assert any(a.startswith("demo.itri.") for a in recipients)
-    languages = {message.extra_headers["Content-Language"] for message in mail.outbox}
-    assert languages == {"zh-hans", "en"}
-    for message in mail.outbox:
-        to_contact = message.to[0].startswith("demo.contact.")
-        assert ("/admin/" in message.body) is not to_contact
-
-    # The printed curl lines work as printed (the firm list, a firm's innovation score); a firm
-    # without consent answers 404.
-    [curl, score_curl] = [line for line in printed.splitlines() if line.strip().startswith("curl ")]
-    args = shlex.split(curl)
-    header, url = args[args.index("-H") + 1], args[-1]
-    name, _, value = header.partition(": ")
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=value)
-    parts = urlsplit(url)
-    response = api.get(f"{parts.path}?{parts.query}")
-    assert name == "Authorization" and response.status_code == 200, response.content
-    assert len(response.json()["results"]) >= 1
-    score = api.get(urlsplit(shlex.split(score_curl)[-1]).path).json()
-    assert score["status"] == "scored" and score["pack"]["label"] == "ours", score
-    without_consent = Firm.objects.get(key="firm-jianxin")
-    assert api.get(f"/api/v1/firms/{without_consent.pk}/").status_code == 404
-
-    # A staff login printed works and sees only its incubator's firms.
-    password = re.search(r"password for each: (\S+)\)", printed).group(1)
-    client = Client()
-    assert client.login(email="demo.rehab.manager@example.org", password=password)
-    manager = User.objects.get(email="demo.rehab.manager@example.org")
-    assert set(firms_for_user(manager).values_list("key", flat=True)) == {"firm-jianxin"}
-    page = client.get("/admin/portfolio/firm/")
-    assert page.status_code == 200
-    assert "青岛健新医疗科技有限公司" in page.text and "融智生物" not in page.text
 
 
 def test_reports_for_authorities_leave_the_demo_out_by_default(articles):

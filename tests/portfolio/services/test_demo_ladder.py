@@ -24,6 +24,7 @@ from portfolio.models import (
 from portfolio.services.demo import demo_scenario_load, demo_scenario_reset
 from portfolio.services.demo_ladder import LADDER_FIRMS
 from portfolio.services.fixtures import fixtures_load
+from tests.module_data import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,16 @@ YEARS = [2023, 2024, 2025]
 LADDER_MODELS = (Firm, Residency, YearlyFigures, Distinction, ComplianceIncident, InnovationSelfAssessment)
 
 
-@pytest.fixture
-def demo():
+def _load_demo() -> None:
     fixtures_load(path=Path(settings.BASE_DIR) / "fixtures" / "articles.yaml")
     demo_scenario_load(today=DAY)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The article data and the demo scenario, loaded once for the module (tests/module_data.py):
+    each test runs in a savepoint, so the reloads, edits and resets below stay within their test."""
+    yield from built_once(django_db_blocker, _load_demo)
 
 
 def _snapshot() -> dict:

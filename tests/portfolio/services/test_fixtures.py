@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import os
 import re
@@ -15,7 +16,7 @@ import psycopg
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from accounts.models import Organisation
 from partners.models import BankRecommendation
@@ -45,6 +46,7 @@ from portfolio.models import (
     ServiceRecord,
 )
 from portfolio.services.fixtures import FixtureError, fixtures_load
+from tests.module_data import built_once
 from tests.real_services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -62,17 +64,17 @@ def articles(django_db_setup, django_db_blocker):
     Each test runs in its own savepoint inside this transaction, so tests cannot see each
     other's writes, and the load (a few seconds) is not repeated for every test.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield fixtures_load(path=ARTICLES)
-        transaction.set_rollback(True)
+    yield from built_once(django_db_blocker, lambda: fixtures_load(path=ARTICLES))
 
 
 def write_yaml(tmp_path: Path, change) -> Path:
-    """A copy of the article fixtures with ``change(data)`` applied."""
-    data = yaml.safe_load(ARTICLES.read_text(encoding="utf-8"))
+    """A copy of the article fixtures with ``change(data)`` applied (a copy of the file parsed once
+    above, written by libyaml where PyYAML has it: the loader under test reads it back)."""
+    data = copy.deepcopy(RAW)
     change(data)
     path = tmp_path / "changed.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    path.write_text(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
