@@ -70,7 +70,8 @@ import django
 django.setup()
 from django.db import connection
 with connection.cursor() as cursor:  # every 100th firm: its figures changed after the seed
-    cursor.execute("UPDATE portfolio_yearlyfigures SET updated_at = now() WHERE firm_id % 100 = 0")
+    # (firms with figures are every fifth, ids 1, 6, 11, ...: "% 100 = 0" matched none of them)
+    cursor.execute("UPDATE portfolio_yearlyfigures SET updated_at = now() WHERE firm_id % 100 = 1")
 """
 
 SEED = r"""
@@ -310,6 +311,8 @@ def main() -> None:
             )
             since_url = f"{base}/api/v1/firms/?page_size=50&updated_since={since}"
             check_same_shape(fetch(api_url, key), fetch(bare_url, None))  # warms both up, too
+            changed = fetch(since_url, key)["results"]  # about 100 changed: a full page
+            assert len(changed) == 50 and all(firm["ladder"] for firm in changed), len(changed)
             client = run_wrk if shutil.which("wrk") else run_python_client
             results: dict[str, list[dict]] = {"api": [], "bare": [], "api_updated_since": []}
             for _ in range(args.rounds):
