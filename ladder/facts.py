@@ -23,7 +23,6 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import JSONObject
 
 from ladder.engine.rule_data import INNOVATION_SELF_ASSESSED_PARTS
 from portfolio.choices import CertificationStatus, FinancingKind, Instrument
@@ -37,7 +36,7 @@ from portfolio.models import (
     Residency,
     YearlyFigures,
 )
-from portfolio.selectors.json_rows import json_object
+from portfolio.selectors.json_rows import JSONText, json_object
 
 # Equity rounds that count as angel or venture investment for graduation (国科发区〔2018〕300号).
 # Government money given as equity (shuoguojin) is a grant, not an investor's money.
@@ -185,9 +184,10 @@ def firm_facts(residencies: QuerySet[Residency], on: datetime.date) -> list[Firm
     return facts
 
 
-def facts_json(on: datetime.date) -> tuple[JSONObject, Callable[[int, dict[str, Any]], FirmFacts | None]]:
+def facts_json(on: datetime.date) -> tuple[JSONText, Callable[[int, dict[str, Any]], FirmFacts | None]]:
     """``firm_facts`` for the firm of an enclosing ``Firm`` query, as one JSON value (PostgreSQL):
-    the expression, and the function turning its decoded JSON (``json_rows.loads``) and the firm's
+    the expression (read it as text: ``json_rows.as_text``), and the function turning its decoded
+    JSON (``json_rows.loads``) and the firm's
     id into the ``FirmFacts`` ``firm_facts`` would give, or None for a firm without a residency.
 
     The residency is the one ``ladder.standing.ladder_residencies`` chooses (open, else the
@@ -201,7 +201,7 @@ def facts_json(on: datetime.date) -> tuple[JSONObject, Callable[[int, dict[str, 
     incidents, decode_incident = json_object(ComplianceIncident, INCIDENT_FIELDS)
     assessments, decode_assessment = json_object(InnovationSelfAssessment, ASSESSMENT_FIELDS)
     certificates, decode_certificate = json_object(Certification, CERTIFICATE_FIELDS)
-    expression = JSONObject(
+    expression = JSONText(
         firm=own,
         residency=Subquery(
             Residency.objects.filter(firm=firm)

@@ -26,7 +26,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -45,7 +44,7 @@ from portfolio.models import (
 )
 from portfolio.selectors import json_rows
 from portfolio.selectors.certifications import with_status_on
-from portfolio.selectors.json_rows import json_object
+from portfolio.selectors.json_rows import JSONText, as_text, json_object
 from portfolio.selectors.scope import firms_for_user, scope_to_incubators
 from scoring.models import FirmScore
 from scoring.selectors import SUMMARY_FIELDS as SCORE_SUMMARY_FIELDS
@@ -254,7 +253,7 @@ def _details_statement(today: datetime.date, on: datetime.date, organisation_id:
     figures, decode_figures = json_object(YearlyFigures, FIGURES_FIELDS)
     score, decode_score = json_object(FirmScore, SCORE_SUMMARY_FIELDS)
     facts, decode_facts = facts_json(on)
-    details = JSONObject(
+    details = JSONText(
         current_residency=Subquery(
             Residency.objects.filter(firm=firm, exited_on__isnull=True)
             .order_by("-entered_on", "-id")
@@ -274,7 +273,7 @@ def _details_statement(today: datetime.date, on: datetime.date, organisation_id:
         innovation_score=Subquery(FirmScore.objects.filter(firm=firm).values(json=score)[:1]),
         facts=facts,
     )
-    queryset = Firm.objects.filter(_InPage("pk")).order_by().values_list("pk", details)
+    queryset = Firm.objects.filter(_InPage("pk")).order_by().values_list("pk", as_text(details))
     sql, params = queryset.query.sql_with_params()
 
     def decode(firm_id: int, value: dict) -> dict:

@@ -50,7 +50,11 @@ def test_both_paths_give_the_same_rows(portfolio, bank, on):
 @pytest.mark.parametrize("on", [NOW.date(), datetime.date(2025, 3, 1)])
 def test_the_ladder_facts_read_as_json_are_those_of_firm_facts(portfolio, on):
     expression, decode = facts_json(on)
-    sql, params = Firm.objects.filter(pk__in=IDS).values_list("pk", expression).query.sql_with_params()
+    sql, params = (
+        Firm.objects.filter(pk__in=IDS)
+        .values_list("pk", json_rows.as_text(expression))
+        .query.sql_with_params()
+    )
     with connection.cursor() as cursor:  # the JSON as text, as the API reads it (not the ORM's floats)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
