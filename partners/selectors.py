@@ -151,8 +151,9 @@ def firm_rows_complete(
     On PostgreSQL one statement reads all of it, the ladder's facts included, as one JSON value
     per firm, and a second one the ladder's rule sets; its text depends only on the day and
     the viewer, so it is built once per process and day (``_details_statement``), never per
-    page. Elsewhere (SQLite) eleven queries, each reading only the rows and columns shown by the
-    firm foreign-key indexes. Both give the same rows (tests/partners/api/test_page_details.py).
+    page. Elsewhere (SQLite) thirteen queries (five for the details, eight for the ladder), each
+    reading only the rows and columns shown by the firm foreign-key indexes. Both give the same
+    rows (tests/partners/api/test_page_details.py).
     """
     if not firms:
         return firms
