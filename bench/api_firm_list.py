@@ -1,21 +1,27 @@
 """Benchmark: the partner API's firm list against a bare Django view, under gunicorn on loopback.
 
 Creates a throwaway PostgreSQL database, fills it with 100,000 firms of which 10,000 consented
-to one bank (each with a residency, two certifications, two years of figures and a financing
-round), starts gunicorn on 127.0.0.1, and drives both endpoints with wrk (or a bounded Python
-client when wrk is missing), alternating, in one run. Drops the database at the end. Besides
+to one bank (every fifth firm with a residency, two certifications, two years of the figures
+the list and the ladder rules read, a financing round and a stored innovation score, scored or
+not; every tenth with an innovation self-assessment), starts gunicorn on 127.0.0.1,
+and drives both endpoints with wrk (or a bounded Python client when wrk is missing),
+alternating, in one run. Drops the database at the end. Besides
 requests per second it reports the CPU the gunicorn workers and the database's PostgreSQL
 backends spent per request (Linux, PostgreSQL on this machine), which other load disturbs less.
 
     python bench/api_firm_list.py [--seconds 20] [--connections 8] [--workers 2] [--keep]
+        [--database incubator_api_bench] [--port PORT]
 
-Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres). The
+database name (``--database``, or BENCH_DB_NAME) and the port (``--port``, default a free one)
+can be chosen so that two runs on one machine do not meet.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import re
 import shutil
@@ -30,7 +36,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-DB_NAME = "incubator_api_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "incubator_api_bench")
 FIRMS, CONSENTED = 100_000, 10_000
 
 
@@ -64,7 +70,8 @@ import django
 django.setup()
 from django.db import connection
 with connection.cursor() as cursor:  # every 100th firm: its figures changed after the seed
-    cursor.execute("UPDATE portfolio_yearlyfigures SET updated_at = now() WHERE firm_id % 100 = 0")
+    # (firms with figures are every fifth, ids 1, 6, 11, ...: "% 100 = 0" matched none of them)
+    cursor.execute("UPDATE portfolio_yearlyfigures SET updated_at = now() WHERE firm_id % 100 = 1")
 """
 
 SEED = r"""
@@ -74,8 +81,8 @@ django.setup()
 from accounts.models import Organisation, OrganisationKind
 from partners.models import Consent
 from partners.services.api_keys import api_key_create
-from portfolio.models import (Certification, CertificationKind, FinancingEvent, Firm, Incubator, Residency,
-                              YearlyFigures)
+from portfolio.models import (Certification, CertificationKind, FinancingEvent, Firm, Incubator,
+                              InnovationSelfAssessment, Residency, YearlyFigures)
 
 random.seed(5)
 bank = Organisation.objects.create(name="基准银行", kind=OrganisationKind.BANK, is_partner=True)
@@ -96,13 +103,38 @@ Certification.objects.bulk_create(
     [Certification(firm_id=f, kind=k, issued_on=datetime.date(2024, 12, 1),
                    expires_on=datetime.date(2027, 11, 30))
      for f in ids[::5] for k in (hnte, tsme)], batch_size=5000)
-YearlyFigures.objects.bulk_create(
-    [YearlyFigures(firm_id=f, year=y, revenue=random.randint(10**6, 10**8),
-                   rd_expense=random.randint(10**5, 10**7), employees=60, rd_staff=15)
-     for f in ids[::5] for y in (2023, 2024)], batch_size=5000)
+
+def figures(f, y):  # what the ladder rules read (TSME, HNTE) as well as what the list shows
+    revenue = random.randint(10**6, 10**8)
+    rd = random.randint(revenue // 50, revenue // 10)
+    return YearlyFigures(
+        firm_id=f, year=y, revenue=revenue, rd_expense=rd, rd_expense_domestic=rd * 9 // 10,
+        high_tech_revenue=revenue * 7 // 10, total_assets=revenue * 2, total_cost=revenue * 9 // 10,
+        total_liabilities=revenue // 2, employees=random.randint(20, 200), rd_staff=random.randint(2, 20),
+        ip_class1=random.randint(0, 3), ip_class2=random.randint(0, 12),
+        results_converted=random.randint(0, 6))
+
+
+YearlyFigures.objects.bulk_create([figures(f, y) for f in ids[::5] for y in (2024, 2025)], batch_size=5000)
+Firm.objects.filter(pk__in=ids[::5]).update(founded_on=datetime.date(2018, 5, 1), core_ip=True,
+                                             high_tech_field_confirmed=True, resident_enterprise=True,
+                                             audited_taxation=True, industry_allowed=True)
+InnovationSelfAssessment.objects.bulk_create(
+    [InnovationSelfAssessment(firm_id=f, year=2026, ip_advancement=5, ip_core_support=5,
+                              ip_how_obtained=4, ip_standards_bonus=0, rd_management=4, rd_institution=4,
+                              conversion_incentives=2, training_rewards=2)
+     for f in ids[::10]], batch_size=5000)
 FinancingEvent.objects.bulk_create(
     [FinancingEvent(firm_id=f, kind="equity", instrument="a", amount=10**7,
                     occurred_on=datetime.date(2024, 6, 1)) for f in ids[::5]], batch_size=5000)
+from django.utils import timezone
+from scoring.models import FirmScore
+FirmScore.objects.bulk_create(  # every fifth firm scored (half of them: too little data)
+    [FirmScore(firm_id=f, pack_version="ours-2025.1", year=2025, stage="growth", cohort_key="2025/city:青岛",
+               cohort_size=2000, computed_at=timezone.now(),
+               **({"status": "scored", "total": random.randint(3000, 9000) / 100, "completeness": "0.7700"}
+                  if i % 2 else {"status": "no_score", "reasons": ["incomplete"], "completeness": "0.4500"}))
+     for i, f in enumerate(ids[::5])], batch_size=5000)
 from django.db import connection
 with connection.cursor() as cursor:  # fresh bulk-loaded tables need statistics for sane plans
     cursor.execute("ANALYZE")
@@ -152,6 +184,27 @@ def server_pids(master: int) -> list[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
         ).fetchall()
     return [int(pid) for pid in children] + [pid for (pid,) in rows]
+
+
+def fetch(url: str, key: str | None) -> dict:
+    request = urllib.request.Request(url, headers={"Authorization": f"Api-Key {key}"} if key else {})  # noqa: S310
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def check_same_shape(api: dict, bare: dict) -> None:
+    """Both answer the same 50 firms with the same fields, and the same ladder summaries (the
+    bare view formats numbers and dates its own way: only the keys are compared elsewhere)."""
+    api_firms, bare_firms = api["results"], bare["results"]
+    assert len(api_firms) == len(bare_firms) == 50, (len(api_firms), len(bare_firms))
+    for a, b in zip(api_firms, bare_firms, strict=True):
+        assert a["id"] == b["id"] and set(a) == set(b), (a["id"], b["id"], set(a) ^ set(b))
+        assert a["ladder"] == b["ladder"], (a["id"], a["ladder"], b["ladder"])
+        assert (a["innovation_score"] is None) == (b["innovation_score"] is None), a["id"]
+        for part in ("current_residency", "innovation_score", "financing_summary", "latest_figures"):
+            if a[part] is not None:
+                assert set(a[part]) - {"months_left"} == set(b[part]), (part, set(a[part]) ^ set(b[part]))
+    assert any(firm["ladder"] for firm in api_firms) and any(firm["innovation_score"] for firm in api_firms)
 
 
 def measured(client, url: str, key: str | None, args: argparse.Namespace, master: int) -> dict:
@@ -217,13 +270,17 @@ def run_python_client(url: str, key: str | None, seconds: int, connections: int)
 
 
 def main() -> None:
+    global DB_NAME
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per endpoint")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", default=DB_NAME, help="the throwaway database's name")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     args = parser.parse_args()
+    DB_NAME = args.database
 
     psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     psql(f"CREATE DATABASE {DB_NAME}")
@@ -232,14 +289,14 @@ def main() -> None:
         subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
         started = time.monotonic()
         seeded = subprocess.run(
-            [python, "-c", SEED], cwd=ROOT, env=env(), check=True, capture_output=True, text=True
+            [python, "-c", SEED], cwd=ROOT, env=env(), check=True, stdout=subprocess.PIPE, text=True
         )
         bank_id, key = seeded.stdout.split()[-2:]
         print(f"seeded {FIRMS} firms, {CONSENTED} consented, in {time.monotonic() - started:.0f}s")
         # An incremental sync after the seed: 1% of the firms' latest figures change afterwards.
         since = urllib.parse.quote(datetime.datetime.now(datetime.UTC).isoformat())
         subprocess.run([python, "-c", TOUCH], cwd=ROOT, env=env(), check=True)
-        port = free_port()
+        port = args.port or free_port()
         server = subprocess.Popen(
             [python, "-m", "gunicorn", "wsgi_for_bench:application", "-b", f"127.0.0.1:{port}",
              "-w", str(args.workers), "--access-logfile", "/dev/null"],
@@ -253,10 +310,9 @@ def main() -> None:
                 f"{base}/bench/bare-firms/?bank={bank_id}",
             )
             since_url = f"{base}/api/v1/firms/?page_size=50&updated_since={since}"
-            for url, k in ((api_url, key), (bare_url, None)):  # warm up and check both answer 50 firms
-                request = urllib.request.Request(url, headers={"Authorization": f"Api-Key {k}"} if k else {})  # noqa: S310
-                with urllib.request.urlopen(request) as r:  # noqa: S310
-                    assert r.read().count(b'"financing_summary"') == 50
+            check_same_shape(fetch(api_url, key), fetch(bare_url, None))  # warms both up, too
+            changed = fetch(since_url, key)["results"]  # about 100 changed: a full page
+            assert len(changed) == 50 and all(firm["ladder"] for firm in changed), len(changed)
             client = run_wrk if shutil.which("wrk") else run_python_client
             results: dict[str, list[dict]] = {"api": [], "bare": [], "api_updated_since": []}
             for _ in range(args.rounds):

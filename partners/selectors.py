@@ -9,14 +9,29 @@ admin session see the firms of their incubators (``scope.firms_for_user``).
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from ladder.facts import facts_json
 from ladder.selectors import rulesets_active
-from ladder.standing import FirmStanding, ladder_residencies, standings
+from ladder.standing import FirmStanding, ladder_residencies, rulesets_on, standing_of, standings
 from partners.models import ApiKey, BankRecommendation, Consent, LoanApplication, LoanDecision
 from portfolio.choices import FinancingKind, LoanStatus, RecordOrigin
 from portfolio.models import (
@@ -27,9 +42,12 @@ from portfolio.models import (
     Residency,
     YearlyFigures,
 )
+from portfolio.selectors import json_rows
 from portfolio.selectors.certifications import with_status_on
+from portfolio.selectors.json_rows import JSONText, as_text, json_object
 from portfolio.selectors.scope import firms_for_user, scope_to_incubators
 from scoring.models import FirmScore
+from scoring.selectors import SUMMARY_FIELDS as SCORE_SUMMARY_FIELDS
 from scoring.selectors import score_summaries
 
 # Loans other banks recorded become part of a firm's visible history once money moved;
@@ -65,11 +83,16 @@ def firms_visible_to(viewer: ApiViewer, *, now: datetime.datetime | None = None)
 
 
 def financing_visible_to(viewer: ApiViewer) -> QuerySet[FinancingEvent]:
+    return _financing_visible(viewer.organisation.pk if viewer.is_partner else None)
+
+
+def _financing_visible(organisation_id: int | None) -> QuerySet[FinancingEvent]:
+    """Financing a partner (by id) may see; all of it for staff (None)."""
     events = FinancingEvent.objects.all()
-    if viewer.is_partner:
+    if organisation_id is not None:
         events = events.filter(
             ~Q(origin=RecordOrigin.PARTNER_API, kind=FinancingKind.LOAN)
-            | Q(recorded_by=viewer.organisation)
+            | Q(recorded_by_id=organisation_id)
             | Q(loan_status__in=LOAN_STATUSES_SHOWN_TO_OTHER_BANKS)
         )
     return events
@@ -100,6 +123,7 @@ RESIDENCY_FIELDS = (
     "incubator__level",
 )
 CERTIFICATION_FIELDS = ("firm_id", "kind__code", "status_today", "issued_on", "expires_on")
+CERTIFICATION_ORDER = ("kind__ladder_rank", "kind__code", "-issued_on", "-id")
 FINANCING_FIELDS = ("firm_id", "kind", "amount", "currency", "occurred_on", "loan_status")
 FIGURES_FIELDS = ("firm_id", "year", *YearlyFigures.FIGURES, "updated_at")
 
@@ -116,26 +140,57 @@ def firm_rows_for_viewer(viewer: ApiViewer, *, now: datetime.datetime | None = N
 def firm_rows_complete(
     viewer: ApiViewer, firms: list[dict], *, on: datetime.date | None = None
 ) -> list[dict]:
-    """Adds to each firm row what a lender looks at, in thirteen queries whatever the page size.
+    """Adds to each firm row what a lender looks at.
 
     ``current_residency`` (the latest open one, or None), ``certifications`` (by ladder rank,
-    newest first), ``financing`` (the events the viewer may see), ``latest_figures`` (None
-    without figures), ``innovation_score`` (the stored score's summary, None before the first
-    computation): five queries; and ``ladder`` (``ladder_summaries``, on ``on``, today by
-    default): eight.
-    Each query reads only the rows and columns shown, by the firm foreign-key indexes.
+    newest first, with their status today), ``financing`` (the events the viewer may see),
+    ``latest_figures`` (None without figures), ``innovation_score`` (the stored score's summary,
+    None before the first computation) and ``ladder`` (``ladder_summary`` on ``on``, today by
+    default; None without a residency).
+
+    On PostgreSQL one statement reads all of it, the ladder's facts included, as one JSON value
+    per firm, and a second one the ladder's rule sets; its text depends only on the day and
+    the viewer, so it is built once per process and day (``_details_statement``), never per
+    page. Elsewhere (SQLite) thirteen queries (five for the details, eight for the ladder), each
+    reading only the rows and columns shown by the firm foreign-key indexes. Both give the same
+    rows (tests/partners/api/test_page_details.py).
     """
     if not firms:
         return firms
+    today = timezone.localdate()
+    on = on or today
     ids = [firm["id"] for firm in firms]
+    if connection.vendor == "postgresql":
+        details = _details_from_json(viewer, ids, today, on)
+    else:
+        details = _details_by_queries(viewer, ids, today, on)
+    for firm in firms:
+        firm.update(details[firm["id"]])
+    return firms
+
+
+def _empty_details() -> dict:
+    return {
+        "current_residency": None,
+        "certifications": [],
+        "financing": [],
+        "latest_figures": None,
+        "ladder": None,
+        "innovation_score": None,
+    }
+
+
+def _details_by_queries(
+    viewer: ApiViewer, ids: list[int], today: datetime.date, on: datetime.date
+) -> dict[int, dict]:
     residencies = (
         Residency.objects.filter(firm_id__in=ids, exited_on__isnull=True)
         .order_by("-entered_on", "-id")
         .values(*RESIDENCY_FIELDS)
     )
     certifications = (
-        with_status_on(Certification.objects.filter(firm_id__in=ids))
-        .order_by("kind__ladder_rank", "kind__code", "-issued_on", "-id")
+        with_status_on(Certification.objects.filter(firm_id__in=ids), today=today)
+        .order_by(*CERTIFICATION_ORDER)
         .values(*CERTIFICATION_FIELDS)
     )
     financing = financing_visible_to(viewer).filter(firm_id__in=ids).order_by().values(*FINANCING_FIELDS)
@@ -145,17 +200,7 @@ def firm_rows_complete(
         .order_by()
         .values(*FIGURES_FIELDS)
     )
-    by_id = {}
-    for firm in firms:
-        firm.update(
-            current_residency=None,
-            certifications=[],
-            financing=[],
-            latest_figures=None,
-            ladder=None,
-            innovation_score=None,
-        )
-        by_id[firm["id"]] = firm
+    by_id = {firm_id: _empty_details() for firm_id in ids}
     for row in residencies:  # latest first: the first one seen is the current one
         firm = by_id[row["firm_id"]]
         if firm["current_residency"] is None:
@@ -168,9 +213,99 @@ def firm_rows_complete(
         by_id[row["firm_id"]]["latest_figures"] = row
     for row in score_summaries(ids):
         by_id[row["firm_id"]]["innovation_score"] = row
-    for firm_id, summary in ladder_summaries(ids, on or timezone.localdate()).items():
+    for firm_id, summary in ladder_summaries(ids, on).items():
         by_id[firm_id]["ladder"] = summary
-    return firms
+    return by_id
+
+
+# Stands for the page's firm ids in the statement built once (``_details_statement``).
+PAGE_IDS = object()
+
+
+class _InPage(Func):
+    """``<column> = ANY(<the page's ids>)``: one array parameter, whatever the page's size."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s::bigint[])", [*params, PAGE_IDS]
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    decode: Callable[[int, dict], dict]
+
+
+@functools.lru_cache(maxsize=64)
+def _details_statement(today: datetime.date, on: datetime.date, organisation_id: int | None) -> _Statement:
+    """The SQL reading every firm's details on PostgreSQL, compiled by the ORM from the same
+    querysets the other path runs, for a day (certification statuses), an evaluation date (the
+    ladder's facts) and a viewer (``_financing_visible``); the page's ids are its one parameter
+    that changes. Compiling it was most of a request's cost when it was built per request."""
+    firm = OuterRef("pk")
+    residency, decode_residency = json_object(Residency, RESIDENCY_FIELDS)
+    certification, decode_certification = json_object(
+        Certification, [f for f in CERTIFICATION_FIELDS if f != "status_today"], status_today=CharField()
+    )
+    financing, decode_financing = json_object(FinancingEvent, FINANCING_FIELDS)
+    figures, decode_figures = json_object(YearlyFigures, FIGURES_FIELDS)
+    score, decode_score = json_object(FirmScore, SCORE_SUMMARY_FIELDS)
+    facts, decode_facts = facts_json(on)
+    details = JSONText(
+        current_residency=Subquery(
+            Residency.objects.filter(firm=firm, exited_on__isnull=True)
+            .order_by("-entered_on", "-id")
+            .values(json=residency)[:1]
+        ),
+        certifications=ArraySubquery(
+            with_status_on(Certification.objects.filter(firm=firm), today=today)
+            .order_by(*CERTIFICATION_ORDER)
+            .values(json=certification)
+        ),
+        financing=ArraySubquery(
+            _financing_visible(organisation_id).filter(firm=firm).order_by().values(json=financing)
+        ),
+        latest_figures=Subquery(
+            YearlyFigures.objects.filter(firm=firm).order_by("-year").values(json=figures)[:1]
+        ),
+        innovation_score=Subquery(FirmScore.objects.filter(firm=firm).values(json=score)[:1]),
+        facts=facts,
+    )
+    queryset = Firm.objects.filter(_InPage("pk")).order_by().values_list("pk", as_text(details))
+    sql, params = queryset.query.sql_with_params()
+
+    def decode(firm_id: int, value: dict) -> dict:
+        residency, figures, score = (
+            value[k] for k in ("current_residency", "latest_figures", "innovation_score")
+        )
+        return {
+            "current_residency": None if residency is None else decode_residency(residency),
+            "certifications": [decode_certification(row) for row in value["certifications"]],
+            "financing": [decode_financing(row) for row in value["financing"]],
+            "latest_figures": None if figures is None else decode_figures(figures),
+            "innovation_score": None if score is None else decode_score(score),
+            "facts": decode_facts(firm_id, value["facts"]),
+        }
+
+    return _Statement(sql, tuple(params), decode)
+
+
+def _details_from_json(
+    viewer: ApiViewer, ids: list[int], today: datetime.date, on: datetime.date
+) -> dict[int, dict]:
+    statement = _details_statement(today, on, viewer.organisation.pk if viewer.is_partner else None)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, [ids if p is PAGE_IDS else p for p in statement.params])
+        rows = cursor.fetchall()
+    by_id = {firm_id: statement.decode(firm_id, json_rows.loads(value)) for firm_id, value in rows}
+    in_force = ladder_rulesets_on(on)
+    for details in by_id.values():
+        facts = details.pop("facts")
+        details["ladder"] = None if facts is None else ladder_summary(standing_of(facts, on, in_force))
+    return by_id
 
 
 RUNG_NAMES = {0: "none", 1: "tsme", 2: "hnte", 3: "listing"}
@@ -188,6 +323,18 @@ HNTE_CONDITIONS = (
 )
 
 
+# The rules the summary shows; evaluating the others (graduation, the incubation clock and
+# entry) for it would change nothing it shows.
+SUMMARY_RULES = ("tsme", "hnte")
+
+
+def ladder_rulesets_on(on: datetime.date) -> dict:
+    """The versions of the summary's rules in force on ``on`` (one query: the rule sets)."""
+    return {
+        rule: ruleset for rule, ruleset in rulesets_on(on, rulesets_active()).items() if rule in SUMMARY_RULES
+    }
+
+
 def ladder_summaries(firm_ids: list[int], on: datetime.date) -> dict[int, dict]:
     """What a lender may see of each firm's ladder standing on ``on``, by firm id (a firm without
     residency is absent): eight queries (the rule sets, then the facts) whatever the count.
@@ -198,7 +345,7 @@ def ladder_summaries(firm_ids: list[int], on: datetime.date) -> dict[int, dict]:
     """
     if not firm_ids:
         return {}
-    found = standings(ladder_residencies(firm_ids), on, rulesets=rulesets_active())
+    found = standings(ladder_residencies(firm_ids), on, rulesets=rulesets_active(), rules=SUMMARY_RULES)
     return {standing.facts.firm_id: ladder_summary(standing) for standing in found}
 
 

@@ -49,8 +49,19 @@ def firm_score(firm_id: int) -> FirmScore | None:
     return FirmScore.objects.filter(firm_id=firm_id).first()
 
 
+# What the partner API's firm list shows of a firm's score (with the firm's id).
+SUMMARY_FIELDS = (
+    "firm_id",
+    "status",
+    "total",
+    "stage",
+    "pack_version",
+    "completeness",
+    "year",
+    "computed_at",
+)
+
+
 def score_summaries(firm_ids: list[int]) -> QuerySet:
     """The list's summary of each firm's score (one query), as rows keyed by ``firm_id``."""
-    return FirmScore.objects.filter(firm_id__in=firm_ids).values(
-        "firm_id", "status", "total", "stage", "pack_version", "completeness", "year", "computed_at"
-    )
+    return FirmScore.objects.filter(firm_id__in=firm_ids).values(*SUMMARY_FIELDS)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from ladder.standing import ELIGIBLE, MISSING_DATA, NOT_ELIGIBLE, WITHIN_REACH
 from partners.api.fields import MoneyField, StrictDateField, StrictIntegerField
@@ -315,10 +317,49 @@ def plain_fields(serializer_class: type[serializers.Serializer]) -> tuple[tuple[
     """
     fields = serializer_class().fields.items()
     return tuple(
-        (name, "__".join(field.source_attrs), field.to_representation)
+        (name, "__".join(field.source_attrs), fast_representation(field))
         for name, field in fields
         if not isinstance(field, serializers.BaseSerializer | serializers.SerializerMethodField)
     )
+
+
+def fast_representation(field: serializers.Field) -> Callable:
+    """``field.to_representation``, with a shortcut for the values rows hold that gives the very
+    same result: a bool of a BooleanField, a ``date`` of an ISO DateField, a ``str`` of a
+    ChoiceField with text choices, a Decimal already at the field's decimal places. Anything
+    else goes to DRF. A page of 50 rich firms formats about 1,500 such values."""
+    drf = field.to_representation
+    method = type(field).to_representation
+    if method is serializers.BooleanField.to_representation:
+        return lambda value: value if value is True or value is False else drf(value)
+    if (
+        method is serializers.DateField.to_representation
+        and getattr(field, "format", api_settings.DATE_FORMAT) == ISO_8601
+    ):
+        return lambda value: value.isoformat() if type(value) is datetime.date else drf(value)
+    if method is serializers.ChoiceField.to_representation and all(
+        type(key) is str for key in field.choice_strings_to_values.values()
+    ):  # DRF answers the choice whose text the value is, or the value: the same text either way
+        return lambda value: value if type(value) is str else drf(value)
+    if (
+        method is serializers.DecimalField.to_representation
+        and field.decimal_places is not None
+        and field.max_digits is not None
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        and not field.normalize_output
+        and not field.localize
+    ):
+        places, max_digits = -field.decimal_places, field.max_digits
+
+        def decimal(value):
+            if type(value) is Decimal:
+                _sign, digits, exponent = value.as_tuple()
+                if exponent == places and len(digits) <= max_digits:  # quantize would change nothing
+                    return f"{value:f}"
+            return drf(value)
+
+        return decimal
+    return drf
 
 
 def represent_row(serializer_class: type[serializers.Serializer], row: Mapping, prefix: str = "") -> dict:
@@ -393,12 +434,23 @@ class FirmSerializer(serializers.ModelSerializer):
         return data
 
 
+class _OpenStay:
+    """What ``Residency.months_left`` reads of an open residency, without building a model
+    instance per firm (a tenth of a rich page's formatting): the model's own methods."""
+
+    __slots__ = ("entered_on", "exited_on", "limit_months")
+    months_in = Residency.months_in
+    months_left = Residency.months_left
+
+    def __init__(self, entered_on: datetime.date, limit_months: int) -> None:
+        self.entered_on, self.limit_months, self.exited_on = entered_on, limit_months, None
+
+
 def represent_residency(row: Mapping) -> dict:
-    residency = Residency(entered_on=row["entered_on"], limit_months=row["limit_months"])
     return {
         "incubator": represent_row(IncubatorBriefSerializer, row, prefix="incubator__"),
         **represent_row(ResidencyBriefSerializer, row),
-        "months_left": residency.months_left(),
+        "months_left": _OpenStay(row["entered_on"], row["limit_months"]).months_left(),
     }
 
 

@@ -26,12 +26,14 @@ pytestmark = pytest.mark.django_db
 
 # The access-log row and its firm links: one statement on PostgreSQL, two (one transaction) elsewhere.
 ACCESS_LOG_QUERIES = 1 if connection.vendor == "postgresql" else 2
-# The ladder summary: the rule sets, then the firms' facts (the chosen residencies, figures,
-# distinctions, incidents, self-assessments, certificates, equity).
-LADDER_QUERIES = 8
-# key lookup, last-used update, page, 5 detail queries (open residencies, certifications,
-# visible financing, latest figures, the stored innovation scores), the ladder, the access log
-FIRM_LIST_QUERIES = 8 + LADDER_QUERIES + ACCESS_LOG_QUERIES
+# A page's details: on PostgreSQL one statement (residency, certifications, financing, figures,
+# score and the ladder's facts as JSON per firm) and the ladder's rule sets; elsewhere 5 detail
+# queries (open residencies, certifications, visible financing, latest figures, the stored
+# innovation scores) and the ladder's 8 (the rule sets, then the firms' facts: the chosen
+# residencies, figures, distinctions, incidents, self-assessments, certificates, equity).
+DETAIL_QUERIES = 2 if connection.vendor == "postgresql" else 5 + 8
+# key lookup, last-used update, page, the details, the access log
+FIRM_LIST_QUERIES = 3 + DETAIL_QUERIES + ACCESS_LOG_QUERIES
 # key lookup, last-used update, firm visible?, page, the access log
 NESTED_LIST_QUERIES = 4 + ACCESS_LOG_QUERIES
 
