@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import connections, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from portfolio.models import DeliveryStatus
+from portfolio.services.reminders.mime import outbox_connection
 from portfolio.services.reminders.outbox import waiting
 from portfolio.services.reminders.registry import Outbound, outbound_kind
 from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id
@@ -163,7 +163,7 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
     if not claimed:
         return outcomes
     loaded = load_for_sending(model, [row.pk for row in claimed])
-    connection = connection or get_connection(fail_silently=False)
+    connection = connection or outbox_connection()
     opened = False
     try:
         for row in claimed:
