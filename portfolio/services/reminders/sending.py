@@ -109,7 +109,8 @@ def _finish(model: Outbound, row: models.Model, *, durable: bool = True, **field
     """Record the outcome, fenced by our claim: False if another sender took the row over.
 
     One ``UPDATE`` in its own (autocommit) transaction, written as SQL once per model and set of
-    fields: the ORM's query building cost more than the statement itself, once per message.
+    fields: building it with the ORM for every message cost about 0.4 ms of CPU here, most of
+    what the statement's round trip takes.
     ``durable=False`` (the sent record, unless ``REMINDER_SENT_RECORD_DURABLE``) has PostgreSQL
     commit it without waiting for its WAL flush: the statement itself runs
     ``set_config('synchronous_commit', 'off', true)``, which is ``SET LOCAL`` for this one
