@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -12,6 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+# On a shared machine: BENCH_DATABASE_PREFIX=team_a puts the throwaway databases under that prefix,
+# BENCH_PORTS=18100-18199 keeps the servers a run starts (SMTP sink, redis-server) in that range.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "")
+PORTS = os.environ.get("BENCH_PORTS", "")
 
 
 def run_name(base: str) -> str:
@@ -20,7 +25,8 @@ def run_name(base: str) -> str:
     Each run drops its database with ``FORCE``; a fixed name would let two runs (another
     checkout, another engineer) destroy each other's database mid-run.
     """
-    return f"{base}_{os.getpid()}_{secrets.token_hex(3)}"
+    prefix = f"{DATABASE_PREFIX}_" if DATABASE_PREFIX else ""
+    return f"{prefix}{base}_{os.getpid()}_{secrets.token_hex(3)}"
 
 
 def database_url(name: str) -> str:
@@ -53,9 +59,22 @@ def child_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on: any the system offers, or one of BENCH_PORTS (``low-high``)."""
+    if not PORTS:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    low, high = (int(end) for end in PORTS.split("-"))
+    candidates = list(range(low, high + 1))
+    random.shuffle(candidates)  # two runs at once rarely try the same port first
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in BENCH_PORTS={PORTS}")
 
 
 def wait_port(port: int, timeout: float = 20) -> None:

@@ -47,9 +47,11 @@ def generate(certifications: int, due: int) -> None:
         (
             "firms",
             """INSERT INTO portfolio_firm (origin, source, source_quote, notes, created_at, updated_at, name,
-                   name_en, credit_code, founded_precision, industry, industry_detail, website)
+                   name_en, credit_code, founded_precision, industry, industry_detail, website,
+                   industry_allowed, market_status, resident_enterprise, founder_profile, founder_sex,
+                   nbs_industry_code, registration_type, taxpayer_type)
                SELECT 'staff', '', '', '', now(), now(), '基准企业' || g, 'Bench firm ' || g, '', 'day',
-                      '', '', ''
+                      '', '', '', true, 'none', true, '', '', '', '', ''
                FROM generate_series(1, %(firms)s) g""",
         ),
         (
@@ -63,9 +65,9 @@ def generate(certifications: int, due: int) -> None:
             "residencies",
             """INSERT INTO portfolio_residency (origin, source, source_quote, notes, created_at, updated_at,
                    entered_on, entered_precision, exit_reason, limit_months, firm_id, incubator_id,
-                   liaison_id)
+                   liaison_id, entry_age_reason)
                SELECT 'staff', '', '', '', now(), now(), '2024-01-01', 'day', '', 48, id, %(incubator)s,
-                      %(liaison)s FROM portfolio_firm""",
+                      %(liaison)s, '' FROM portfolio_firm""",
         ),
         (
             "certifications",

@@ -250,6 +250,12 @@ REMINDER_RETRY_CAP_SECONDS = env_int("REMINDER_RETRY_CAP_SECONDS", 1800)
 # worker and sent again. It must exceed the task's hard time limit, so that no live worker can
 # still be sending it: see the README on the one duplicate window this leaves.
 REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 900, minimum=1)
+# Each sent email is recorded in its own commit right after the server's 250. Off (the default):
+# on PostgreSQL that commit does not wait for its WAL flush (synchronous_commit off for that
+# transaction alone); it is visible to every other worker at once, and only a crash of PostgreSQL
+# or its machine loses the last ~3 x wal_writer_delay of records (those emails go out again:
+# README, "Reminders"). On: each record waits for the flush (1-4 ms a message here).
+REMINDER_SENT_RECORD_DURABLE = env_bool("REMINDER_SENT_RECORD_DURABLE", False)
 # A pending email handed to the workers but not claimed after this long (the queue lost it,
 # e.g. Redis restarted) is handed over again by the next pass.
 REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 900)

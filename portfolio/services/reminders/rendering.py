@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -28,8 +29,13 @@ def send_day(delivery: ReminderDelivery) -> datetime.date:
 
 def message_id(model: Outbound, pk: int) -> str:
     """Stable across attempts, so a duplicate is recognisable as the same delivery."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<{outbound_kind(model).message_id_prefix}-{pk}@{domain}>"
+    return f"<{outbound_kind(model).message_id_prefix}-{pk}@{_domain(settings.DEFAULT_FROM_EMAIL)}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain(from_email: str) -> str:
+    """The sender's domain (parsed once per sender, not once per message)."""
+    return parseaddr(from_email)[1].rpartition("@")[2] or "localhost"
 
 
 def firm_admin_url(firm_id: int) -> str:

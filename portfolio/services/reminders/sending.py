@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import smtplib
 import socket
@@ -10,12 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from portfolio.models import DeliveryStatus
+from portfolio.services.reminders.mime import outbox_connection
 from portfolio.services.reminders.outbox import waiting
 from portfolio.services.reminders.registry import Outbound, outbound_kind
 from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id
@@ -104,16 +105,51 @@ def _refusal(row, refusals: dict[int, tuple[str, str]]) -> tuple[str, str]:
     return refusals.get(row.pk, ("", ""))
 
 
-def _finish(model: Outbound, row: models.Model, **fields: object) -> bool:
-    """Record the outcome, fenced by our claim: False if another sender took the row over."""
-    updated = model.objects.filter(
-        pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=row.claimed_at
-    ).update(updated_at=timezone.now(), **fields)
+def _finish(model: Outbound, row: models.Model, *, durable: bool = True, **fields: object) -> bool:
+    """Record the outcome, fenced by our claim: False if another sender took the row over.
+
+    One ``UPDATE`` in its own (autocommit) transaction, written as SQL once per model and set of
+    fields: building it with the ORM for every message cost about 0.4 ms of CPU here, most of
+    what the statement's round trip takes.
+    ``durable=False`` (the sent record, unless ``REMINDER_SENT_RECORD_DURABLE``) has PostgreSQL
+    commit it without waiting for its WAL flush: the statement itself runs
+    ``set_config('synchronous_commit', 'off', true)``, which is ``SET LOCAL`` for this one
+    transaction, in the same round trip; the session keeps its setting. The commit is visible
+    to every other sender at once; only a crash of PostgreSQL or its machine can lose it (README,
+    "Reminders", the one window).
+    """
+    fields["updated_at"] = timezone.now()
+    connection = connections[router.db_for_write(model)]
+    asynchronous = not durable and connection.vendor == "postgresql"
+    sql = _fenced_update_sql(model, tuple(fields), asynchronous, connection.alias)
+    meta = model._meta
+    params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in fields.items()]
+    params += [
+        meta.pk.get_db_prep_value(row.pk, connection),
+        DeliveryStatus.SENDING,
+        meta.get_field("claimed_at").get_db_prep_value(row.claimed_at, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
     if not updated:
         logger.warning(
             "%s %s was taken over by another sender after its lease ran out", model.__name__, row.pk
         )
     return bool(updated)
+
+
+@functools.cache
+def _fenced_update_sql(model: Outbound, names: tuple[str, ...], asynchronous: bool, alias: str) -> str:
+    """``UPDATE <table> SET <names> WHERE pk = %s AND status = %s AND claimed_at = %s``."""
+    quote = connections[alias].ops.quote_name
+    meta = model._meta
+    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in names)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments}"  # noqa: S608 - names from the model
+    if asynchronous:
+        sql += " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+    status, claimed_at = meta.get_field("status").column, meta.get_field("claimed_at").column
+    return f"{sql} WHERE {quote(meta.pk.column)} = %s AND {quote(status)} = %s AND {quote(claimed_at)} = %s"
 
 
 def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> list[SendOutcome]:
@@ -128,7 +164,7 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
     if not claimed:
         return outcomes
     loaded = load_for_sending(model, [row.pk for row in claimed])
-    connection = connection or get_connection(fail_silently=False)
+    connection = connection or outbox_connection()
     opened = False
     try:
         for row in claimed:
@@ -156,6 +192,7 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
             _finish(
                 model,
                 row,
+                durable=settings.REMINDER_SENT_RECORD_DURABLE,
                 status=DeliveryStatus.SENT,
                 sent_at=timezone.now(),
                 message_id=message_id(model, row.pk),
