@@ -42,9 +42,8 @@ from portfolio.models import (
     Residency,
     YearlyFigures,
 )
-from portfolio.selectors import json_rows
 from portfolio.selectors.certifications import with_status_on
-from portfolio.selectors.json_rows import JSONText, as_text, json_object
+from portfolio.selectors.json_rows import JSONText, as_text, json_object, loads
 from portfolio.selectors.scope import firms_for_user, scope_to_incubators
 from scoring.models import FirmScore
 from scoring.selectors import SUMMARY_FIELDS as SCORE_SUMMARY_FIELDS
@@ -300,7 +299,7 @@ def _details_from_json(
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, [ids if p is PAGE_IDS else p for p in statement.params])
         rows = cursor.fetchall()
-    by_id = {firm_id: statement.decode(firm_id, json_rows.loads(value)) for firm_id, value in rows}
+    by_id = {firm_id: statement.decode(firm_id, loads(value)) for firm_id, value in rows}
     in_force = ladder_rulesets_on(on)
     for details in by_id.values():
         facts = details.pop("facts")
