@@ -16,6 +16,7 @@ the outbox's own emails and for generated subjects, addresses and bodies.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import smtplib
@@ -36,6 +37,8 @@ OUTBOX_SMTP_BACKEND = "portfolio.services.reminders.mime.OutboxSMTPBackend"
 _MAX_LINE = 78
 # The generator's line-end pattern (email.generator.NLCRE): a body's lines end in linesep.
 _LINE_END = re.compile(r"\r\n|\r|\n")
+# A line of the data starting with a dot gets another (RFC 5321 4.5.2, as smtplib does).
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 # RFC 5322's line limit: a longer line makes Django encode the part quoted-printable.
 _MAX_BODY_LINE = 998
 # Addresses whose parsed and re-formatted form (sanitize_address) is the address itself:
@@ -93,19 +96,89 @@ def envelope(email: EmailMessage) -> tuple[str, list[str]]:
 
 class OutboxSMTPBackend(smtp.EmailBackend):
     """Django's SMTP backend, sending ``message_bytes`` to the ``envelope``: the same bytes to the
-    same addresses, without Django's MIME objects and address parsing for every message."""
+    same addresses, without Django's MIME objects and address parsing for every message.
+
+    ``begin`` also lets a sender do other work while the server takes in a message: the
+    outbox renders its next email then (portfolio/services/reminders/sending.py).
+    """
 
     def _send(self, email_message: EmailMessage) -> bool:
         if not email_message.recipients():
             return False
-        sender, recipients = envelope(email_message)
         try:
-            self.connection.sendmail(sender, recipients, message_bytes(email_message, "\r\n"))
+            transfer = self.begin(email_message)
+            transfer.transmit()
+            transfer.reply()
         except smtplib.SMTPException:
             if not self.fail_silently:
                 raise
             return False
         return True
+
+    def begin(self, email_message: EmailMessage) -> Transfer:
+        """The envelope and ``DATA``, on the open connection: a ``Transfer`` whose data is to send.
+
+        ``smtplib.SMTP.sendmail`` in three steps, with its commands, options and errors: the
+        sender refused (``SMTPSenderRefused``), every recipient refused
+        (``SMTPRecipientsRefused``), ``DATA`` refused (``SMTPDataError``).
+        """
+        sender, recipients = envelope(email_message)
+        if not recipients:
+            raise smtplib.SMTPRecipientsRefused({})
+        data = message_bytes(email_message, "\r\n")
+        server = self.connection
+        server.ehlo_or_helo_if_needed()
+        options = [f"size={len(data)}"] if server.does_esmtp and server.has_extn("size") else []
+        code, response = server.mail(sender, options)
+        if code != 250:
+            _abandon(server, code)
+            raise smtplib.SMTPSenderRefused(code, response, sender)
+        refused = {}
+        for recipient in recipients:
+            code, response = server.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = (code, response)
+            if code == 421:
+                server.close()
+                raise smtplib.SMTPRecipientsRefused(refused)
+        if len(refused) == len(recipients):
+            _abandon(server, 0)
+            raise smtplib.SMTPRecipientsRefused(refused)
+        server.putcmd("data")
+        code, response = server.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, response)
+        return Transfer(server, data)
+
+
+class Transfer:
+    """A message whose envelope the server took: ``transmit`` sends its data, ``reply`` reads the
+    server's verdict (raising ``SMTPDataError`` unless 250, as ``sendmail``)."""
+
+    def __init__(self, server: smtplib.SMTP, data: bytes) -> None:
+        self.server, self.data = server, data
+
+    def transmit(self) -> None:
+        """The data, dot-stuffed and ended by ``CRLF.CRLF``: the server now decides on it."""
+        data = _LEADING_DOT.sub(b"..", self.data)
+        if not data.endswith(b"\r\n"):
+            data += b"\r\n"
+        self.server.send(data + b".\r\n")
+
+    def reply(self) -> None:
+        code, response = self.server.getreply()
+        if code != 250:
+            _abandon(self.server, code)
+            raise smtplib.SMTPDataError(code, response)
+
+
+def _abandon(server: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as ``sendmail``: 421 closes the connection, anything else resets it."""
+    if code == 421:
+        server.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        server.rset()
 
 
 def outbox_connection():

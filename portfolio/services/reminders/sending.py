@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import logging
+import re
+import select
 import smtplib
 import socket
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
+from psycopg import errors as psycopg_errors
+from psycopg import pq
 
 from portfolio.models import DeliveryStatus
-from portfolio.services.reminders.mime import outbox_connection
+from portfolio.services.reminders.mime import OutboxSMTPBackend, Transfer, outbox_connection
 from portfolio.services.reminders.outbox import waiting
 from portfolio.services.reminders.registry import Outbound, outbound_kind
 from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id
@@ -118,8 +124,59 @@ def _finish(model: Outbound, row: models.Model, *, durable: bool = True, **field
     to every other sender at once; only a crash of PostgreSQL or its machine can lose it (README,
     "Reminders", the one window).
     """
-    fields["updated_at"] = timezone.now()
     connection = connections[router.db_for_write(model)]
+    sql, params = _fenced_update(connection, model, row, durable, fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
+    return _held(model, row, updated)
+
+
+def _finish_later(model: Outbound, row: models.Model, *, durable: bool = True, **fields: object):
+    """``_finish`` without waiting for the database's answer: returns the function that waits.
+
+    On PostgreSQL the statement goes out through libpq's asynchronous interface on the
+    connection Django holds (one statement, so its own transaction, committed when it ends),
+    and nothing else may use the connection until the function has read the answer
+    (``_Batch._confirm``). Elsewhere the statement runs at once, as ``_finish``.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        updated = _finish(model, row, durable=durable, **fields)
+        return lambda: updated
+    sql, params = _fenced_update(connection, model, row, durable, fields)
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    started = time.perf_counter()
+    with connection.wrap_database_errors:
+        pgconn.send_query_params(_numbered(sql), [_text(value) for value in params])
+        while pgconn.flush():
+            select.select([], [pgconn.socket], [])
+
+    def confirm() -> bool:
+        with connection.wrap_database_errors:
+            updated = _rows_updated(connection.connection)
+        if connection.queries_logged:
+            # As Django's debug cursor logs a statement (assertNumQueries, django-debug-toolbar).
+            connection.queries_log.append(
+                {"sql": f"{sql} -- {params!r}", "time": f"{time.perf_counter() - started:.3f}"}
+            )
+        return _held(model, row, updated)
+
+    return confirm
+
+
+def _held(model: Outbound, row: models.Model, updated: int) -> bool:
+    if not updated:
+        logger.warning(
+            "%s %s was taken over by another sender after its lease ran out", model.__name__, row.pk
+        )
+    return bool(updated)
+
+
+def _fenced_update(connection, model: Outbound, row: models.Model, durable: bool, fields: dict):
+    """The fenced ``UPDATE`` of ``fields`` (and ``updated_at``) and its parameters."""
+    fields["updated_at"] = timezone.now()
     asynchronous = not durable and connection.vendor == "postgresql"
     sql = _fenced_update_sql(model, tuple(fields), asynchronous, connection.alias)
     meta = model._meta
@@ -129,14 +186,45 @@ def _finish(model: Outbound, row: models.Model, *, durable: bool = True, **field
         DeliveryStatus.SENDING,
         meta.get_field("claimed_at").get_db_prep_value(row.claimed_at, connection),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        updated = cursor.rowcount
-    if not updated:
-        logger.warning(
-            "%s %s was taken over by another sender after its lease ran out", model.__name__, row.pk
-        )
-    return bool(updated)
+    return sql, params
+
+
+@functools.cache
+def _numbered(sql: str) -> bytes:
+    """``%s`` placeholders as libpq's ``$1``, ``$2``...: the statement as ``send_query_params`` takes it."""
+    count = itertools.count(1)
+    return re.sub(r"%s", lambda _: f"${next(count)}", sql).encode()
+
+
+def _text(value: object) -> bytes | None:
+    """A parameter in PostgreSQL's text format (the types the outbox's records use)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat().encode()
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value).encode()
+    raise TypeError(f"no text format for {type(value).__name__} here")
+
+
+def _rows_updated(pg) -> int:
+    """Read the answer of the statement sent by ``_finish_later``: the rows it updated."""
+    pgconn = pg.pgconn
+    updated, failure = 0, None
+    while True:
+        while pgconn.is_busy():
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            break
+        if result.status == pq.ExecStatus.COMMAND_OK:
+            updated += int(result.command_tuples or 0)
+        elif failure is None:
+            failure = result
+    if failure is not None:
+        raise psycopg_errors.error_from_result(failure, encoding=pg.info.encoding)
+    return updated
 
 
 @functools.cache
@@ -163,45 +251,140 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
     claimed, outcomes = _claim(model, list(ids))
     if not claimed:
         return outcomes
-    loaded = load_for_sending(model, [row.pk for row in claimed])
-    connection = connection or outbox_connection()
-    opened = False
+    batch = _Batch(model, connection or outbox_connection(), current_app)
     try:
-        for row in claimed:
+        batch.send(claimed, load_for_sending(model, [row.pk for row in claimed]))
+    except BaseException:
+        batch.close(failing=True)
+        raise
+    batch.close()
+    return outcomes + batch.outcomes
+
+
+class _Batch:
+    """A task's claimed emails, sent in order over one connection (reopened after a failure).
+
+    Over the outbox's SMTP backend the work overlaps the servers' (``OutboxSMTPBackend.begin``):
+    while the SMTP server takes in a message's data, the next email is rendered; once it says
+    250, the sent record goes to the database at once and the next message's envelope goes to
+    the SMTP server while the database commits it. The record is confirmed before the next
+    message's data is sent, so at most one accepted message is ever unrecorded, as when each
+    step waited for the last. Any other mail backend sends and records one message at a time.
+    """
+
+    def __init__(self, model: Outbound, connection, app) -> None:
+        self.model, self.connection, self.app = model, connection, app
+        self.streaming = isinstance(connection, OutboxSMTPBackend)
+        self.opened = False
+        self.outcomes: list[SendOutcome] = []
+        self.unconfirmed: Callable[[], bool] | None = None
+
+    def send(self, rows: list, loaded: dict) -> None:
+        current = self._build(rows, loaded, 0)
+        while current is not None:
+            index, row, message = current
+            if self.streaming:
+                transfer = self._begin(row, message)
+                # Rendered while the SMTP server takes in the message (or after its refusal).
+                current = self._build(rows, loaded, index + 1)
+                if transfer is not None:
+                    self._end(row, message, transfer)
+            else:
+                self._send_whole(row, message)
+                current = self._build(rows, loaded, index + 1)
+
+    def close(self, *, failing: bool = False) -> None:
+        try:
+            self._confirm()
+        except Exception:
+            if not failing:
+                raise
+            logger.exception("could not confirm the last sent record of the batch")
+        finally:
+            if self.opened:
+                self.connection.close()
+                self.opened = False
+
+    def _build(self, rows: list, loaded: dict, start: int):
+        """The first of ``rows[start:]`` whose email can be built, with its index and email.
+
+        An email that cannot be built is recorded as failed on the spot.
+        """
+        for index in range(start, len(rows)):
+            row = rows[index]
             try:
-                message = build_message(model, loaded[row.pk], connection=connection)
+                return index, row, build_message(self.model, loaded[row.pk], connection=self.connection)
             except Exception as exc:
-                logger.exception("could not build %s %s", model.__name__, row.pk)
-                _finish(
-                    model, row, status=DeliveryStatus.FAILED, last_error=f"could not build the email: {exc}"
-                )
-                outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
-                continue
-            try:
-                if not opened:
-                    connection.open()
-                    opened = True
-                if connection.send_messages([message]) != 1:
-                    raise TransientError("the mail backend did not send the message")
-            except Exception as exc:
-                transient, reason = classify_error(exc)
-                connection.close()
-                opened = False
-                outcomes.append(_record_failure(model, row, transient, reason, message.subject, current_app))
-                continue
-            _finish(
-                model,
-                row,
-                durable=settings.REMINDER_SENT_RECORD_DURABLE,
-                status=DeliveryStatus.SENT,
-                sent_at=timezone.now(),
-                message_id=message_id(model, row.pk),
-            )
-            outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
-    finally:
-        if opened:
-            connection.close()
-    return outcomes
+                logger.exception("could not build %s %s", self.model.__name__, row.pk)
+                self._confirm()
+                reason = f"could not build the email: {exc}"
+                _finish(self.model, row, status=DeliveryStatus.FAILED, last_error=reason)
+                self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
+        return None
+
+    def _open(self) -> None:
+        if not self.opened:
+            self.connection.open()
+            self.opened = True
+
+    def _begin(self, row, message) -> Transfer | None:
+        """The envelope, then (the previous record confirmed) the data: None if refused."""
+        try:
+            self._open()
+            transfer = self.connection.begin(message)
+            self._confirm()
+            transfer.transmit()
+        except Exception as exc:
+            self._failed(row, message, exc)
+            return None
+        return transfer
+
+    def _end(self, row, message, transfer: Transfer) -> None:
+        try:
+            transfer.reply()
+        except Exception as exc:
+            self._failed(row, message, exc)
+            return
+        self.unconfirmed = _finish_later(
+            self.model,
+            row,
+            durable=settings.REMINDER_SENT_RECORD_DURABLE,
+            status=DeliveryStatus.SENT,
+            sent_at=timezone.now(),
+            message_id=message_id(self.model, row.pk),
+        )
+        self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
+
+    def _send_whole(self, row, message) -> None:
+        try:
+            self._open()
+            if self.connection.send_messages([message]) != 1:
+                raise TransientError("the mail backend did not send the message")
+        except Exception as exc:
+            self._failed(row, message, exc)
+            return
+        _finish(
+            self.model,
+            row,
+            durable=settings.REMINDER_SENT_RECORD_DURABLE,
+            status=DeliveryStatus.SENT,
+            sent_at=timezone.now(),
+            message_id=message_id(self.model, row.pk),
+        )
+        self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
+
+    def _failed(self, row, message, exc: BaseException) -> None:
+        transient, reason = classify_error(exc)
+        self.connection.close()
+        self.opened = False
+        self._confirm()
+        self.outcomes.append(_record_failure(self.model, row, transient, reason, message.subject, self.app))
+
+    def _confirm(self) -> None:
+        """Wait for the last sent record's commit (before the next message can be accepted)."""
+        if self.unconfirmed is not None:
+            confirm, self.unconfirmed = self.unconfirmed, None
+            confirm()
 
 
 def _record_failure(model: Outbound, row, transient: bool, reason: str, subject: str, app) -> SendOutcome:
