@@ -113,9 +113,13 @@ def measure(messages: int, cprofile: str | None, with_floor: bool) -> dict:
 
     timed(sending, "_claim", "claim (one per 50 messages)")
     timed(sending, "load_for_sending", "load (one per 50 messages)")
-    timed(sending, "build_message", "build_message (3 templates)")
-    timed(EmailBackend, "send_messages", "send_messages (MIME, SMTP)")
-    timed(sending, "_finish", "_finish (UPDATE, commit)")
+    timed(sending._Batch, "_begin", "_begin: MIME, envelope, DATA, the previous record's wait, the data")
+    timed(sending._Batch, "_end", "_end: the sink's 250, the sent record sent")
+    timed(sending._Steps, "__call__", "  in both: rendering the next email, a step in each wait for the sink")
+    timed(sending._Batch, "_confirm", "  in both: _confirm, the wait for the previous sent record")
+    timed(sending, "_finish_later", "  in _end: _finish_later, the sent record sent")
+    timed(sending, "_finish", "_finish (failures: UPDATE, commit)")
+    timed(EmailBackend, "send_messages", "send_messages (other backends: MIME, SMTP)")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()")

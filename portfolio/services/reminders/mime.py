@@ -20,6 +20,7 @@ import contextlib
 import functools
 import re
 import smtplib
+from collections.abc import Callable
 from email import base64mime, quoprimime
 from email.generator import Generator
 from email.policy import compat32
@@ -94,6 +95,10 @@ def envelope(email: EmailMessage) -> tuple[str, list[str]]:
     ]
 
 
+def _idle() -> None:
+    """Nothing to do while the server answers."""
+
+
 class OutboxSMTPBackend(smtp.EmailBackend):
     """Django's SMTP backend, sending ``message_bytes`` to the ``envelope``: the same bytes to the
     same addresses, without Django's MIME objects and address parsing for every message.
@@ -115,12 +120,14 @@ class OutboxSMTPBackend(smtp.EmailBackend):
             return False
         return True
 
-    def begin(self, email_message: EmailMessage) -> Transfer:
+    def begin(self, email_message: EmailMessage, between: Callable[[], object] = _idle) -> Transfer:
         """The envelope and ``DATA``, on the open connection: a ``Transfer`` whose data is to send.
 
         ``smtplib.SMTP.sendmail`` in three steps, with its commands, options and errors: the
         sender refused (``SMTPSenderRefused``), every recipient refused
-        (``SMTPRecipientsRefused``), ``DATA`` refused (``SMTPDataError``).
+        (``SMTPRecipientsRefused``), ``DATA`` refused (``SMTPDataError``). ``between`` runs
+        after each command is sent, before its reply is read: the sender's own work, done while
+        the server answers.
         """
         sender, recipients = envelope(email_message)
         if not recipients:
@@ -128,14 +135,14 @@ class OutboxSMTPBackend(smtp.EmailBackend):
         data = message_bytes(email_message, "\r\n")
         server = self.connection
         server.ehlo_or_helo_if_needed()
-        options = [f"size={len(data)}"] if server.does_esmtp and server.has_extn("size") else []
-        code, response = server.mail(sender, options)
+        size = f" size={len(data)}" if server.does_esmtp and server.has_extn("size") else ""
+        code, response = _command(server, between, "mail", f"from:{smtplib.quoteaddr(sender)}{size}")
         if code != 250:
             _abandon(server, code)
             raise smtplib.SMTPSenderRefused(code, response, sender)
         refused = {}
         for recipient in recipients:
-            code, response = server.rcpt(recipient)
+            code, response = _command(server, between, "rcpt", f"to:{smtplib.quoteaddr(recipient)}")
             if code not in (250, 251):
                 refused[recipient] = (code, response)
             if code == 421:
@@ -144,8 +151,7 @@ class OutboxSMTPBackend(smtp.EmailBackend):
         if len(refused) == len(recipients):
             _abandon(server, 0)
             raise smtplib.SMTPRecipientsRefused(refused)
-        server.putcmd("data")
-        code, response = server.getreply()
+        code, response = _command(server, between, "data")
         if code != 354:
             raise smtplib.SMTPDataError(code, response)
         return Transfer(server, data)
@@ -170,6 +176,13 @@ class Transfer:
         if code != 250:
             _abandon(self.server, code)
             raise smtplib.SMTPDataError(code, response)
+
+
+def _command(server: smtplib.SMTP, between: Callable[[], object], name: str, argument: str = ""):
+    """One SMTP command and its reply (``smtplib.SMTP.docmd``), ``between`` run in between."""
+    server.putcmd(name, argument)
+    between()
+    return server.getreply()
 
 
 def _abandon(server: smtplib.SMTP, code: int) -> None:

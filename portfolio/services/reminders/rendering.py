@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Generator
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -59,20 +60,43 @@ def load_for_sending(model: Outbound, ids: list[int]) -> dict[int, models.Model]
 
 
 def build_message(model: Outbound, delivery, *, connection=None) -> EmailMultiAlternatives:
+    """The email of one delivery: subject, text and HTML in the recipient's language."""
+    steps = message_steps(model, delivery, connection=connection)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as built:
+            return built.value
+
+
+def message_steps(
+    model: Outbound, delivery, *, connection=None
+) -> Generator[None, None, EmailMultiAlternatives]:
+    """``build_message`` in four steps, yielding between them; the email is the generator's value.
+
+    A sender runs a step whenever it waits for the SMTP server anyway (sending.py). Each step
+    renders in the recipient's language by itself, so no language stays active in between.
+    """
     kind = outbound_kind(model)
     template = kind.template(delivery)
-    with translation.override(delivery.language):
-        # The context inside the override too: what it words (a list, a date) is in the language.
+    language = delivery.language
+    with translation.override(language):
+        # The context in the language too: what it words (a list, a date) is in the language.
         context = kind.context(delivery)
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    yield
+    with translation.override(language):
         text = render_to_string(f"{template}.txt", context)
+    yield
+    with translation.override(language):
         html = render_to_string(f"{template}.html", context)
+    yield
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         to=[delivery.email],
         connection=connection,
-        headers={"Message-ID": message_id(model, delivery.pk), "Content-Language": delivery.language},
+        headers={"Message-ID": message_id(model, delivery.pk), "Content-Language": language},
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -11,7 +11,7 @@ import select
 import smtplib
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from portfolio.models import DeliveryStatus
 from portfolio.services.reminders.mime import OutboxSMTPBackend, Transfer, outbox_connection
 from portfolio.services.reminders.outbox import waiting
 from portfolio.services.reminders.registry import Outbound, outbound_kind
-from portfolio.services.reminders.rendering import build_message, load_for_sending, message_id
+from portfolio.services.reminders.rendering import load_for_sending, message_id, message_steps
 
 logger = logging.getLogger(__name__)
 
@@ -264,12 +264,13 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
 class _Batch:
     """A task's claimed emails, sent in order over one connection (reopened after a failure).
 
-    Over the outbox's SMTP backend the work overlaps the servers' (``OutboxSMTPBackend.begin``):
-    while the SMTP server takes in a message's data, the next email is rendered; once it says
-    250, the sent record goes to the database at once and the next message's envelope goes to
-    the SMTP server while the database commits it. The record is confirmed before the next
-    message's data is sent, so at most one accepted message is ever unrecorded, as when each
-    step waited for the last. Any other mail backend sends and records one message at a time.
+    Over the outbox's SMTP backend the sender works while the servers do
+    (``OutboxSMTPBackend.begin``): the next email is rendered a step at a time while the SMTP
+    server answers each command of the current one, and once it says 250 the sent record goes
+    to the database at once; the next envelope goes out while the database commits it. The
+    record is confirmed before the next message's data is sent, so at most one accepted message
+    is ever unrecorded, as when each step waited for the last. Any other mail backend sends and
+    records one message at a time.
     """
 
     def __init__(self, model: Outbound, connection, app) -> None:
@@ -280,18 +281,19 @@ class _Batch:
         self.unconfirmed: Callable[[], bool] | None = None
 
     def send(self, rows: list, loaded: dict) -> None:
-        current = self._build(rows, loaded, 0)
-        while current is not None:
-            index, row, message = current
-            if self.streaming:
-                transfer = self._begin(row, message)
-                # Rendered while the SMTP server takes in the message (or after its refusal).
-                current = self._build(rows, loaded, index + 1)
+        building = self._building(rows, loaded, 0)
+        for index, row in enumerate(rows):
+            building.finish()
+            following = self._building(rows, loaded, index + 1)
+            if building.error is not None:
+                self._not_built(row, building.error)
+            elif self.streaming:
+                transfer = self._begin(row, building.value, following)
                 if transfer is not None:
-                    self._end(row, message, transfer)
+                    self._end(row, building.value, transfer, following)
             else:
-                self._send_whole(row, message)
-                current = self._build(rows, loaded, index + 1)
+                self._send_whole(row, building.value)
+            building = following
 
     def close(self, *, failing: bool = False) -> None:
         try:
@@ -305,33 +307,28 @@ class _Batch:
                 self.connection.close()
                 self.opened = False
 
-    def _build(self, rows: list, loaded: dict, start: int):
-        """The first of ``rows[start:]`` whose email can be built, with its index and email.
+    def _building(self, rows: list, loaded: dict, index: int) -> _Steps:
+        if index == len(rows):
+            return _Steps(None)
+        return _Steps(message_steps(self.model, loaded[rows[index].pk], connection=self.connection))
 
-        An email that cannot be built is recorded as failed on the spot.
-        """
-        for index in range(start, len(rows)):
-            row = rows[index]
-            try:
-                return index, row, build_message(self.model, loaded[row.pk], connection=self.connection)
-            except Exception as exc:
-                logger.exception("could not build %s %s", self.model.__name__, row.pk)
-                self._confirm()
-                reason = f"could not build the email: {exc}"
-                _finish(self.model, row, status=DeliveryStatus.FAILED, last_error=reason)
-                self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(exc)))
-        return None
+    def _not_built(self, row, error: Exception) -> None:
+        logger.error("could not build %s %s", self.model.__name__, row.pk, exc_info=error)
+        self._confirm()
+        reason = f"could not build the email: {error}"
+        _finish(self.model, row, status=DeliveryStatus.FAILED, last_error=reason)
+        self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.FAILED, error=str(error)))
 
     def _open(self) -> None:
         if not self.opened:
             self.connection.open()
             self.opened = True
 
-    def _begin(self, row, message) -> Transfer | None:
+    def _begin(self, row, message, building: _Steps) -> Transfer | None:
         """The envelope, then (the previous record confirmed) the data: None if refused."""
         try:
             self._open()
-            transfer = self.connection.begin(message)
+            transfer = self.connection.begin(message, building)
             self._confirm()
             transfer.transmit()
         except Exception as exc:
@@ -339,7 +336,8 @@ class _Batch:
             return None
         return transfer
 
-    def _end(self, row, message, transfer: Transfer) -> None:
+    def _end(self, row, message, transfer: Transfer, building: _Steps) -> None:
+        building()  # while the server takes in the data
         try:
             transfer.reply()
         except Exception as exc:
@@ -385,6 +383,33 @@ class _Batch:
         if self.unconfirmed is not None:
             confirm, self.unconfirmed = self.unconfirmed, None
             confirm()
+
+
+class _Steps:
+    """A generator run one step per call (whenever the sender waits anyway), then its value.
+
+    An exception in a step ends it and is kept in ``error``: it belongs to the email being
+    built, not to the one on the wire.
+    """
+
+    def __init__(self, generator: Generator | None) -> None:
+        self.generator = generator
+        self.value = None
+        self.error: Exception | None = None
+
+    def __call__(self) -> None:
+        if self.generator is None:
+            return
+        try:
+            next(self.generator)
+        except StopIteration as stop:
+            self.value, self.generator = stop.value, None
+        except Exception as exc:
+            self.error, self.generator = exc, None
+
+    def finish(self) -> None:
+        while self.generator is not None:
+            self()
 
 
 def _record_failure(model: Outbound, row, transient: bool, reason: str, subject: str, app) -> SendOutcome:
