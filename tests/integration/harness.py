@@ -119,7 +119,10 @@ class Process:
         self._file.close()
 
 
-def start_worker(env: dict[str, str], log: Path, name: str) -> Process:
+def start_worker(env: dict[str, str], log: Path, name: str, pool: str = "solo") -> Process:
+    """A worker: the solo pool by default (one process); ``prefork`` as production runs it
+    (docker-compose.yml), here with one child."""
+    concurrency = ["--concurrency", "1"] if pool == "prefork" else []
     worker = Process(
         [
             sys.executable,
@@ -129,7 +132,8 @@ def start_worker(env: dict[str, str], log: Path, name: str) -> Process:
             "config",
             "worker",
             "--pool",
-            "solo",
+            pool,
+            *concurrency,
             "--loglevel",
             "INFO",
             "--hostname",

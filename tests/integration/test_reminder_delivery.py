@@ -84,8 +84,8 @@ def env(database_url, broker_url, smtp):
 def workers(tmp_path):
     started = []
 
-    def start(env, name="w1"):
-        worker = start_worker(env, tmp_path / f"{name}-{len(started)}.log", name)
+    def start(env, name="w1", pool="solo"):
+        worker = start_worker(env, tmp_path / f"{name}-{len(started)}.log", name, pool)
         started.append(worker)
         return worker
 
@@ -238,3 +238,30 @@ def test_permanent_smtp_error_leaves_a_failed_delivery_with_the_reason(env, smtp
     delivery = ReminderDelivery.objects.get()
     assert delivery.attempts == 1
     assert "550" in delivery.last_error and "Mailbox unavailable" in delivery.last_error
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task(env, smtp, workers):
+    """Under prefork, Celery's fixup used to close Django's pool after every task: a new
+    PostgreSQL connection (and server process) per task. Now each task hands its connection
+    back to the pool and the next task takes it again (CELERY_DB_REUSE_MAX, config/celery_app.py)."""
+    expected = sorted(e for n in range(2) for e in _firm_with_people(n))
+    env = env | {"REMINDER_SEND_BATCH_SIZE": "1"}  # a task per reminder
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        [(before,)] = cursor.fetchall()
+    workers(env, "w1", pool="prefork")
+    manage(env, "send_reminders", "--enqueue", "--today", TODAY)
+    wait_for(lambda: _all(DeliveryStatus.SENT, len(expected)), 60, "every reminder to be sent")
+    assert smtp.inbox.recipients() == expected
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT backend_start FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND backend_start > %s",
+            [before],
+        )
+        opened = [started for (started,) in cursor.fetchall()]
+    first_sent = min(ReminderDelivery.objects.values_list("sent_at", flat=True))
+    # The worker's pool is still open after the six tasks, and what it holds was opened before
+    # the first task recorded its reminder (the pool may open a second one while the first is
+    # being set up). The pass's connection closed with its process.
+    assert opened and all(started < first_sent for started in opened) and len(opened) <= 2
