@@ -111,8 +111,7 @@ def measure(messages: int, cprofile: str | None, with_floor: bool) -> dict:
 
         setattr(owner, name, wrapper)
 
-    timed(sending, "_claim", "claim (one per 50 messages)")
-    timed(sending, "load_for_sending", "load (one per 50 messages)")
+    timed(sending, "_claim", "claim: lock and read the rows with their content (one per 50 messages)")
     timed(sending._Batch, "_begin", "_begin: MIME, envelope, DATA, the previous record's wait, the data")
     timed(sending._Batch, "_end", "_end: the sink's 250, the sent record sent")
     timed(sending._Steps, "__call__", "  in both: rendering the next email, a step in each wait for the sink")

@@ -21,9 +21,9 @@ from figures.emails.record import (
 from figures.emails.rendering import (
     figures_email_context,
     figures_email_refusals,
-    figures_emails_for_sending,
+    figures_emails_with_content,
     torch_filing_context,
-    torch_filing_emails_for_sending,
+    torch_filing_emails_with_content,
     torch_filing_refusals,
 )
 from figures.models import FiguresEmail, TorchFilingEmail
@@ -36,7 +36,7 @@ FIGURES_EMAIL = register(
         message_id_prefix="figures",
         template=lambda row: f"figures/email/{row.kind}",
         context=figures_email_context,
-        load=figures_emails_for_sending,
+        related=figures_emails_with_content,
         refusals=figures_email_refusals,
     )
 )
@@ -48,7 +48,7 @@ TORCH_FILING_EMAIL = register(
         message_id_prefix="torch-filing",
         template=lambda row: "figures/email/torch_filing",
         context=torch_filing_context,
-        load=torch_filing_emails_for_sending,
+        related=torch_filing_emails_with_content,
         refusals=torch_filing_refusals,
     )
 )

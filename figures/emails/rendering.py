@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -135,8 +136,8 @@ def figures_email_context(row: FiguresEmail) -> dict:
     return context
 
 
-def figures_emails_for_sending(ids: list[int]) -> dict[int, FiguresEmail]:
-    return FiguresEmail.objects.select_related("request__incubator", "submission__firm").in_bulk(ids)
+def figures_emails_with_content(emails: QuerySet[FiguresEmail]) -> QuerySet[FiguresEmail]:
+    return emails.select_related("request__incubator", "submission__firm")
 
 
 def figures_email_refusals(rows: list[FiguresEmail]) -> dict[int, tuple[str, str]]:
@@ -194,8 +195,8 @@ def torch_filing_context(row: TorchFilingEmail) -> dict:
     }
 
 
-def torch_filing_emails_for_sending(ids: list[int]) -> dict[int, TorchFilingEmail]:
-    return TorchFilingEmail.objects.select_related("incubator").in_bulk(ids)
+def torch_filing_emails_with_content(emails: QuerySet[TorchFilingEmail]) -> QuerySet[TorchFilingEmail]:
+    return emails.select_related("incubator")
 
 
 def torch_filing_refusals(rows: list[TorchFilingEmail]) -> dict[int, tuple[str, str]]:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from portfolio.choices import DeadlineStatus
-from portfolio.models import Deadline, DeliveryStatus, DigestDelivery, ReminderDelivery
-from portfolio.selectors.reminders import digests_for_sending, reminder_deliveries_for_sending
+from portfolio.models import DeliveryStatus, DigestDelivery, ReminderDelivery
+from portfolio.selectors.reminders import digests_with_content, reminder_deliveries_with_content
 from portfolio.services.reminders.registry import OutboundKind, register
 from portfolio.services.reminders.rendering import digest_context, reminder_context, send_day
 
 
 def reminder_refusals(rows: list[ReminderDelivery]) -> dict[int, tuple[str, str]]:
-    """A reminder whose deadline is no longer open, or passed before it could go out, is cancelled."""
-    deadlines = {
-        pk: (status, due_on)
-        for pk, status, due_on in Deadline.objects.filter(pk__in={r.deadline_id for r in rows}).values_list(
-            "pk", "status", "due_on"
-        )
-    }
+    """A reminder whose deadline is no longer open, or passed before it could go out, is cancelled.
+
+    The deadline's status and date come with the locked rows (``reminder_deliveries_with_content``).
+    """
     refused = {}
     for row in rows:
-        status, due_on = deadlines.get(row.deadline_id, (None, None))
+        status, due_on = row.deadline.status, row.deadline.due_on
         if status != DeadlineStatus.OPEN:
             refused[row.pk] = (DeliveryStatus.CANCELLED, "deadline no longer open (done or superseded)")
         elif due_on < send_day(row):
@@ -34,7 +31,7 @@ REMINDER = register(
         message_id_prefix="reminder",
         template=lambda row: "portfolio/email/reminder",
         context=reminder_context,
-        load=reminder_deliveries_for_sending,
+        related=reminder_deliveries_with_content,
         refusals=reminder_refusals,
         resendable=lambda qs: qs.filter(deadline__status=DeadlineStatus.OPEN),
     )
@@ -47,6 +44,6 @@ DIGEST = register(
         message_id_prefix="digest",
         template=lambda row: "portfolio/email/digest",
         context=digest_context,
-        load=digests_for_sending,
+        related=digests_with_content,
     )
 )

@@ -6,8 +6,9 @@ outcome, retry) is the same for every email; what differs is declared once per m
 - ``task``: the dotted name of the Celery task that sends a list of its ids;
 - ``message_id_prefix``: the Message-ID is ``<prefix-pk@domain>``, stable across attempts;
 - ``template``: the row -> the templates' common name (``<name>_subject.txt``, ``.txt``, ``.html``);
-- ``context``: the row (as ``load`` returned it) -> the templates' context;
-- ``load``: ids -> rows with everything their emails show, in a constant number of queries;
+- ``context``: the row (as ``related`` reads it) -> the templates' context;
+- ``related``: a queryset of the model -> the same rows with everything their emails show
+  (``select_related``, ``only``): the claim locks and reads them in that one query;
 - ``refusals``: the rows just locked for sending -> {pk: (status, reason)} for those that must
   not go out any more (their deadline closed, the firm submitted meanwhile...), read in one go;
 - ``resendable``: narrows the failed rows staff may send again.
@@ -45,9 +46,13 @@ class OutboundKind:
     message_id_prefix: str
     template: Callable[[Any], str]
     context: Callable[[Any], dict]
-    load: Callable[[list[int]], dict[int, Any]]
+    related: Callable[[QuerySet], QuerySet]
     refusals: Callable[[list], dict[int, tuple[str, str]]] = _no_refusals
     resendable: Callable[[QuerySet], QuerySet] = _all
+
+    def load(self, ids: list[int]) -> dict[int, Any]:
+        """The rows of ``ids`` as the emails read them, in one query."""
+        return self.related(self.model.objects.all()).in_bulk(ids)
 
     def send_task(self):
         """The Celery task (looked up when used, so this module imports no tasks)."""

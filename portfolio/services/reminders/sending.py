@@ -25,7 +25,7 @@ from portfolio.models import DeliveryStatus
 from portfolio.services.reminders.mime import OutboxSMTPBackend, Transfer, outbox_connection
 from portfolio.services.reminders.outbox import waiting
 from portfolio.services.reminders.registry import Outbound, outbound_kind
-from portfolio.services.reminders.rendering import load_for_sending, message_id, message_steps
+from portfolio.services.reminders.rendering import message_id, message_steps
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +76,16 @@ def _claim(model: Outbound, ids: list[int]) -> tuple[list, list[SendOutcome]]:
     """
     now = timezone.now()
     refused: list[SendOutcome] = []
+    kind = outbound_kind(model)
     with transaction.atomic():
+        # Locked and read with everything their emails show, in one query (only these rows
+        # are locked, not the ones joined to them).
+        locking = model.objects.select_for_update(skip_locked=True, of=("self",))
         rows = list(
-            model.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids)
-            .filter(waiting(now, requeue=False))
-            .order_by("pk")
+            kind.related(locking).filter(pk__in=ids).filter(waiting(now, requeue=False)).order_by("pk")
         )
         # The kind's own rule (its deadline closed, the firm submitted meanwhile...), read at once.
-        refusals = outbound_kind(model).refusals(rows) if rows else {}
+        refusals = kind.refusals(rows) if rows else {}
         claimed = []
         for row in rows:
             status, reason = _refusal(row, refusals)
@@ -253,7 +254,7 @@ def outbound_send(model: Outbound, ids: Iterable[int], *, connection=None) -> li
         return outcomes
     batch = _Batch(model, connection or outbox_connection(), current_app)
     try:
-        batch.send(claimed, load_for_sending(model, [row.pk for row in claimed]))
+        batch.send(claimed)
     except BaseException:
         batch.close(failing=True)
         raise
@@ -280,11 +281,11 @@ class _Batch:
         self.outcomes: list[SendOutcome] = []
         self.unconfirmed: Callable[[], bool] | None = None
 
-    def send(self, rows: list, loaded: dict) -> None:
-        building = self._building(rows, loaded, 0)
+    def send(self, rows: list) -> None:
+        building = self._building(rows, 0)
         for index, row in enumerate(rows):
             building.finish()
-            following = self._building(rows, loaded, index + 1)
+            following = self._building(rows, index + 1)
             if building.error is not None:
                 self._not_built(row, building.error)
             elif self.streaming:
@@ -307,10 +308,10 @@ class _Batch:
                 self.connection.close()
                 self.opened = False
 
-    def _building(self, rows: list, loaded: dict, index: int) -> _Steps:
+    def _building(self, rows: list, index: int) -> _Steps:
         if index == len(rows):
             return _Steps(None)
-        return _Steps(message_steps(self.model, loaded[rows[index].pk], connection=self.connection))
+        return _Steps(message_steps(self.model, rows[index], connection=self.connection))
 
     def _not_built(self, row, error: Exception) -> None:
         logger.error("could not build %s %s", self.model.__name__, row.pk, exc_info=error)

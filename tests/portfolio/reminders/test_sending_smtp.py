@@ -169,16 +169,16 @@ def test_the_batch_stops_when_a_message_cannot_be_recorded(smtp, deliveries, mon
 
 
 def test_one_update_per_message(smtp, deliveries, django_assert_num_queries):
-    # Claim: savepoint, SELECT ... FOR UPDATE, the deadlines, one UPDATE, release; the load;
-    # then one UPDATE per message and nothing else.
-    with django_assert_num_queries(6 + 3):
+    # Claim: savepoint, SELECT ... FOR UPDATE (the rows with their emails' content and their
+    # deadlines), one UPDATE, release; then one UPDATE per message and nothing else.
+    with django_assert_num_queries(4 + 3):
         outbound_send(ReminderDelivery, [row.pk for row in deliveries])
     assert len(smtp.accepted()) == 3
 
 
 def test_one_update_per_message_in_a_larger_batch(smtp, deliveries, django_assert_num_queries):
     ids = [row.pk for row in deliveries]
-    with django_assert_num_queries(6 + 2):
+    with django_assert_num_queries(4 + 2):
         outbound_send(ReminderDelivery, ids[:2])
-    with django_assert_num_queries(6 + 1):
+    with django_assert_num_queries(4 + 1):
         outbound_send(ReminderDelivery, ids[2:])
