@@ -60,14 +60,25 @@ class TranslateNode(i18n.TranslateNode):
 
 
 class BlockTranslateNode(i18n.BlockTranslateNode):
-    """Django's node, making the message strings of its blocks once."""
+    """Django's node, making the message strings of its blocks once.
+
+    ``render`` renders each name the two blocks list; a name the singular already lists is not
+    listed again for the plural, so it is rendered once (to the same value: the count is set
+    before either is rendered).
+    """
 
     def render_token_list(self, tokens) -> tuple[str, list[str]]:
         made = self.__dict__.setdefault("made", {})
         try:
             message, names = made[id(tokens)]
         except KeyError:
-            message, names = made[id(tokens)] = super().render_token_list(tokens)
+            message, names = super().render_token_list(tokens)
+            if tokens is self.plural:
+                singular_names = set(super().render_token_list(self.singular)[1])
+                names = [name for name in dict.fromkeys(names) if name not in singular_names]
+            else:
+                names = list(dict.fromkeys(names))
+            made[id(tokens)] = message, names
         return message, list(names)  # the caller extends the list it gets
 
 

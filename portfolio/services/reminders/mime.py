@@ -136,13 +136,13 @@ class OutboxSMTPBackend(smtp.EmailBackend):
         server = self.connection
         server.ehlo_or_helo_if_needed()
         size = f" size={len(data)}" if server.does_esmtp and server.has_extn("size") else ""
-        code, response = _command(server, between, "mail", f"from:{smtplib.quoteaddr(sender)}{size}")
+        code, response = _command(server, between, "mail", f"from:{_quoted(sender)}{size}")
         if code != 250:
             _abandon(server, code)
             raise smtplib.SMTPSenderRefused(code, response, sender)
         refused = {}
         for recipient in recipients:
-            code, response = _command(server, between, "rcpt", f"to:{smtplib.quoteaddr(recipient)}")
+            code, response = _command(server, between, "rcpt", f"to:{_quoted(recipient)}")
             if code not in (250, 251):
                 refused[recipient] = (code, response)
             if code == 421:
@@ -176,6 +176,16 @@ class Transfer:
         if code != 250:
             _abandon(self.server, code)
             raise smtplib.SMTPDataError(code, response)
+
+
+def _quoted(address: str) -> str:
+    """``smtplib.quoteaddr``: ``<address>``, without parsing a plain address for every message."""
+    return f"<{address}>" if _PLAIN_ADDRESS.match(address) else _quoted_parsed(address)
+
+
+@functools.lru_cache(maxsize=64)
+def _quoted_parsed(address: str) -> str:
+    return smtplib.quoteaddr(address)
 
 
 def _command(server: smtplib.SMTP, between: Callable[[], object], name: str, argument: str = ""):

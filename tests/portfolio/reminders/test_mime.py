@@ -8,6 +8,7 @@ otherwise, a line end) shows.
 import email
 import random
 import re
+import smtplib
 from email.generator import Generator
 
 import pytest
@@ -210,3 +211,19 @@ def test_the_outbox_backend_sends_what_djangos_sends(settings):
     assert mime.message_bytes(message, date=django_sent["Date"], boundary=boundary) == django_raw
     assert ours.keys() == django_sent.keys()
     assert our_raw != django_raw  # (the boundaries differ, so the comparison above says something)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "wang@hailan.example.org",
+        "first.last+tag@mail.example.com",
+        "Incubator <noreply@incubator.test>",
+        '"Wang, Li" <wang@example.org>',
+        "王 <wang@example.org>",
+        "<already@example.org>",
+        "",
+    ],
+)
+def test_the_envelope_addresses_are_quoted_as_smtplib_quotes_them(address):
+    assert mime._quoted(address) == smtplib.quoteaddr(address)
