@@ -330,7 +330,12 @@ class _Batch:
         try:
             self._open()
             transfer = self.connection.begin(message, building)
-            self._confirm()
+        except Exception as exc:
+            self._failed(row, message, exc)
+            return None
+        # A record that did not commit stops the batch here, before this message's data.
+        self._confirm()
+        try:
             transfer.transmit()
         except Exception as exc:
             self._failed(row, message, exc)

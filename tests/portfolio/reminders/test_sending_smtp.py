@@ -168,6 +168,26 @@ def test_the_batch_stops_when_a_message_cannot_be_recorded(smtp, deliveries, mon
     assert {statuses[row.pk] for row in deliveries} == {DeliveryStatus.SENDING}
 
 
+def test_the_batch_stops_when_a_record_does_not_commit(smtp, deliveries, monkeypatch):
+    finish_later = sending_module._finish_later
+
+    def failing_commit(model, row, **fields):
+        finish_later(model, row, **fields)()  # sent and answered, but the sender hears an error
+
+        def confirm():
+            raise DatabaseError("server closed the connection unexpectedly")
+
+        return confirm
+
+    monkeypatch.setattr(sending_module, "_finish_later", failing_commit)
+    with pytest.raises(DatabaseError):
+        outbound_send(ReminderDelivery, [row.pk for row in deliveries])
+    # The second message's envelope went out while the first record committed; its data never did.
+    assert smtp.accepted() == [deliveries[0].email]
+    statuses = dict(ReminderDelivery.objects.values_list("pk", "status"))
+    assert statuses[deliveries[1].pk] == statuses[deliveries[2].pk] == DeliveryStatus.SENDING
+
+
 def test_one_update_per_message(smtp, deliveries, django_assert_num_queries):
     # Claim: savepoint, SELECT ... FOR UPDATE (the rows with their emails' content and their
     # deadlines), one UPDATE, release; then one UPDATE per message and nothing else.
