@@ -349,15 +349,7 @@ class _Batch:
         except Exception as exc:
             self._failed(row, message, exc)
             return
-        self.unconfirmed = _finish_later(
-            self.model,
-            row,
-            durable=settings.REMINDER_SENT_RECORD_DURABLE,
-            status=DeliveryStatus.SENT,
-            sent_at=timezone.now(),
-            message_id=message_id(self.model, row.pk),
-        )
-        self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
+        self._sent(row, message, later=True)
 
     def _send_whole(self, row, message) -> None:
         try:
@@ -367,7 +359,12 @@ class _Batch:
         except Exception as exc:
             self._failed(row, message, exc)
             return
-        _finish(
+        self._sent(row, message, later=False)
+
+    def _sent(self, row, message, *, later: bool) -> None:
+        """Record the message as sent: at once, or ``later`` (sent now, confirmed by ``_confirm``)."""
+        record = _finish_later if later else _finish
+        recorded = record(
             self.model,
             row,
             durable=settings.REMINDER_SENT_RECORD_DURABLE,
@@ -375,6 +372,8 @@ class _Batch:
             sent_at=timezone.now(),
             message_id=message_id(self.model, row.pk),
         )
+        if later:
+            self.unconfirmed = recorded
         self.outcomes.append(SendOutcome(row.pk, row.email, DeliveryStatus.SENT, subject=message.subject))
 
     def _failed(self, row, message, exc: BaseException) -> None:
