@@ -42,6 +42,30 @@ def freeze_clock(monkeypatch) -> None:
     monkeypatch.setattr(timezone, "now", lambda: NOW)
 
 
+def loans(firm, bank, other_bank, *, other_applied_on: datetime.date) -> None:
+    """A disbursed credit loan of 300,000; ``bank``'s own application for 50,000 (seen, not yet
+    money); ``other_bank``'s application for 70,000 (not seen at all)."""
+    credit = {"firm": firm, "kind": FinancingKind.LOAN, "instrument": "credit"}
+    FinancingEventFactory(
+        **credit,
+        loan_status=LoanStatus.DISBURSED,
+        amount=Decimal("300000"),
+        occurred_on=datetime.date(2025, 2, 1),
+    )
+    for recorded_by, amount, occurred_on in (
+        (bank, Decimal("50000"), datetime.date(2025, 6, 1)),
+        (other_bank, Decimal("70000"), other_applied_on),
+    ):
+        FinancingEventFactory(
+            **credit,
+            loan_status=LoanStatus.APPLIED,
+            origin=RecordOrigin.PARTNER_API,
+            recorded_by=recorded_by,
+            amount=amount,
+            occurred_on=occurred_on,
+        )
+
+
 def figures(firm, year: int, scale: int, **fields) -> YearlyFigures:
     revenue = Decimal(20_000_000 + 1_000_000 * scale) + Decimal("0.45")
     values = {
@@ -140,34 +164,7 @@ def rich_portfolio(bank, other_bank) -> list:
     FinancingEventFactory(
         firm=full, instrument=Instrument.SEED, amount=Decimal("5"), occurred_on=datetime.date(2027, 1, 1)
     )
-    FinancingEventFactory(
-        firm=full,
-        kind=FinancingKind.LOAN,
-        instrument="credit",
-        loan_status=LoanStatus.DISBURSED,
-        amount=Decimal("300000"),
-        occurred_on=datetime.date(2025, 2, 1),
-    )
-    FinancingEventFactory(
-        firm=full,
-        kind=FinancingKind.LOAN,
-        instrument="credit",
-        loan_status=LoanStatus.APPLIED,
-        origin=RecordOrigin.PARTNER_API,
-        recorded_by=bank,
-        amount=Decimal("50000"),
-        occurred_on=datetime.date(2025, 6, 1),
-    )  # this bank's own application: seen, not yet money
-    FinancingEventFactory(
-        firm=full,
-        kind=FinancingKind.LOAN,
-        instrument="credit",
-        loan_status=LoanStatus.APPLIED,
-        origin=RecordOrigin.PARTNER_API,
-        recorded_by=other_bank,
-        amount=Decimal("70000"),
-        occurred_on=datetime.date(2026, 6, 10),
-    )  # another bank's application: not seen at all
+    loans(full, bank, other_bank, other_applied_on=datetime.date(2026, 6, 10))
     for scale, year in enumerate((2023, 2024, 2025)):
         figures(full, year, scale)
     figures(full, 2027, 9, revenue=None, tax_paid=None)  # a plan: the latest figures, not the ladder's

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from portfolio.choices import FinancingKind, LoanStatus, RecordOrigin
 from tests.factories import (
     CertificationFactory,
     FinancingEventFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     kind,
 )
 from tests.partners.api.conftest import ConsentFactory
+from tests.partners.api.rich_portfolio import loans
 
 pytestmark = pytest.mark.django_db
 
@@ -65,34 +65,7 @@ def full_firm(bank, other_bank):
     FinancingEventFactory(firm=firm, amount=Decimal("1000000.50"), occurred_on=datetime.date(2023, 3, 1))
     FinancingEventFactory(firm=firm, amount=Decimal("999"), currency="USD", occurred_on=None)
     FinancingEventFactory(firm=firm, amount=None, occurred_on=datetime.date(2022, 1, 1))
-    FinancingEventFactory(
-        firm=firm,
-        kind=FinancingKind.LOAN,
-        instrument="credit",
-        loan_status=LoanStatus.DISBURSED,
-        amount=Decimal("300000"),
-        occurred_on=datetime.date(2025, 2, 1),
-    )
-    FinancingEventFactory(  # this bank's own application: seen, not yet money
-        firm=firm,
-        kind=FinancingKind.LOAN,
-        instrument="credit",
-        loan_status=LoanStatus.APPLIED,
-        origin=RecordOrigin.PARTNER_API,
-        recorded_by=bank,
-        amount=Decimal("50000"),
-        occurred_on=datetime.date(2025, 6, 1),
-    )
-    FinancingEventFactory(  # another bank's application: not seen at all
-        firm=firm,
-        kind=FinancingKind.LOAN,
-        instrument="credit",
-        loan_status=LoanStatus.APPLIED,
-        origin=RecordOrigin.PARTNER_API,
-        recorded_by=other_bank,
-        amount=Decimal("70000"),
-        occurred_on=datetime.date(2025, 9, 1),
-    )
+    loans(firm, bank, other_bank, other_applied_on=datetime.date(2025, 9, 1))
     YearlyFiguresFactory(firm=firm, year=2023)
     figures = YearlyFiguresFactory(
         firm=firm,
